@@ -1,0 +1,39 @@
+"""Domain errors, raised by services and turned into problem+json by `cms.web.problems`.
+
+    CMSError
+    ├── NotFound           no such article, section, revision or token        -> 404
+    ├── Moved              the slug was renamed; carries the new slug          -> 301 / 308
+    ├── Conflict           the slug is already taken in that locale            -> 409
+    └── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
+"""
+
+from dataclasses import dataclass, field
+
+
+class CMSError(Exception):
+    """Base of every error the service turns into a client-facing status."""
+
+
+class NotFound(CMSError):
+    pass
+
+
+@dataclass
+class Moved(CMSError):
+    slug: str
+    locale: str
+
+
+class Conflict(CMSError):
+    pass
+
+
+@dataclass
+class FieldError:
+    path: str
+    message: str
+
+
+@dataclass
+class InvalidContent(CMSError):
+    errors: list[FieldError] = field(default_factory=list)
