@@ -24,6 +24,11 @@ def _https_url(url: str) -> str:
     return url
 
 
+def asset_url(asset_id: str) -> str:
+    """Where an uploaded asset is served; renderers use it for `image` blocks that name an `asset_id`."""
+    return f"/api/v1/assets/{asset_id}"
+
+
 HttpsUrl = Annotated[str, Field(max_length=URL_MAX_LENGTH), AfterValidator(_https_url)]
 Dimension = Annotated[int, Field(ge=1, le=100_000)]
 
