@@ -1,20 +1,37 @@
 """Articles: what clients send (`ArticleInput`), what is stored (`Document`), what they read (`Article`)."""
 
 import secrets
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from cms.core.blocks import Block
-from cms.core.slugs import Slug, slugify, unique_anchors
-from cms.core.text import Id, text
+from cms.core.slugs import ANCHOR_MAX_LENGTH, SLUG_PATTERN, Slug, slugify, unique_anchors
+from cms.core.text import Id, explained, text
 
-Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35)]
+Locale = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35),
+    explained("locale {value} is not valid: use a language tag such as 'en', 'pt-BR' or 'zh-Hant'"),
+]
 """A BCP 47 language tag in its common forms: 'en', 'pt-BR', 'zh-Hant'."""
 
-Anchor = Annotated[Slug, Field(max_length=80)]
-Tag = Annotated[str, Field(pattern=r"^[^\x00-\x1f,]{1,50}$")]
+Anchor = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=ANCHOR_MAX_LENGTH),
+    explained(
+        f"anchor {{value}} is not valid: use 1-{ANCHOR_MAX_LENGTH} characters of lowercase a-z, 0-9 and single"
+        " hyphens (e.g. 'what-is-ketamine')"
+    ),
+]
+Tag = Annotated[
+    str,
+    StringConstraints(pattern=r"^[^\x00-\x1f,]{1,50}$"),
+    explained("tag {value} is not valid: use 1-50 characters, no commas or control characters"),
+]
 Title = text(300, min_length=1, strip=True)
 Status = Literal["draft", "published", "scheduled"]
 
@@ -24,6 +41,24 @@ MAX_BLOCKS_PER_SECTION = 500
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _repeated(values: Iterable[str | None]) -> list[str]:
+    return sorted(value for value, count in Counter(v for v in values if v).items() if count > 1)
+
+
+def _unique_tags(tags: list[str]) -> list[str]:
+    if duplicates := _repeated(tags):
+        raise ValueError(f"tags must be unique: {duplicates} repeat")
+    return tags
+
+
+def _unique_anchors_and_ids(sections: list["SectionInput"]) -> list["SectionInput"]:
+    if duplicates := _repeated(s.anchor for s in sections):
+        raise ValueError(f"section anchors must be unique within the article: {duplicates} repeat")
+    if duplicates := _repeated([s.id for s in sections] + [b.id for s in sections for b in s.blocks]):
+        raise ValueError(f"section and block ids must be unique within the article: {duplicates} repeat")
+    return sections
 
 
 class SectionInput(_Strict):
@@ -41,28 +76,18 @@ class ArticleInput(_Strict):
     slug: Slug | None = None
     locale: Locale | None = None
     summary: text(1_000, min_length=1) | None = None  # type: ignore[valid-type]
-    tags: Annotated[list[Tag], Field(max_length=30)] = []
+    tags: Annotated[list[Tag], Field(max_length=30), AfterValidator(_unique_tags)] = []
     author: text(200, min_length=1) | None = None  # type: ignore[valid-type]
-    sections: Annotated[list[SectionInput], Field(max_length=MAX_SECTIONS)] = []
+    # The uniqueness rules check the whole list, so their errors point at 'tags' and 'sections', not at ''.
+    sections: Annotated[
+        list[SectionInput], Field(max_length=MAX_SECTIONS), AfterValidator(_unique_anchors_and_ids)
+    ] = []
 
     id: Any = Field(default=None, exclude=True, description="read-only: ignored on input")
     status: Any = Field(default=None, exclude=True, description="read-only: ignored on input")
     version: Any = Field(default=None, exclude=True, description="read-only: ignored on input")
     published_at: Any = Field(default=None, exclude=True, description="read-only: ignored on input")
     updated_at: Any = Field(default=None, exclude=True, description="read-only: ignored on input")
-
-    @model_validator(mode="after")
-    def _unique_ids_and_anchors(self) -> "ArticleInput":
-        if len(set(self.tags)) != len(self.tags):
-            raise ValueError(f"tags must not repeat: {self.tags}")
-        anchors = [s.anchor for s in self.sections if s.anchor]
-        if len(set(anchors)) != len(anchors):
-            raise ValueError(f"section anchors must be unique within the article: {anchors}")
-        ids = [s.id for s in self.sections if s.id] + [b.id for s in self.sections for b in s.blocks if b.id]
-        if len(set(ids)) != len(ids):
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
-            raise ValueError(f"section and block ids must be unique within the article: {duplicates} repeat")
-        return self
 
 
 class Section(_Strict):
@@ -82,16 +107,21 @@ class Document(_Strict):
     sections: list[Section]
 
 
-class Article(Document):
-    """An article as delivery and preview serve it (the JSON format)."""
+class Article(_Strict):
+    """An article as delivery and preview serve it (the JSON format); fields in the order clients see them."""
 
     id: str
     slug: Slug
     locale: Locale
+    title: str
+    summary: str | None
+    tags: list[str]
+    author: str | None
     status: Status
     version: int
     published_at: datetime | None
     updated_at: datetime
+    sections: list[Section]
 
 
 ARTICLE_FIELDS = tuple(Article.model_fields)

@@ -18,8 +18,12 @@ URL_MAX_LENGTH = 2048
 
 
 def _https_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname or any(ch.isspace() for ch in url):
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme == "https" and bool(parts.hostname)
+    except ValueError:  # a malformed host, such as 'https://[::1/'
+        valid = False
+    if not valid or "\\" in url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise ValueError(f"{url!r} is not an https URL: use 'https://host/path'")
     return url
 
@@ -124,22 +128,42 @@ class Divider(_Block):
 
 class Table(_Block):
     type: Literal["table"]
-    rows: Annotated[list[Annotated[list[CellSpans], Field(min_length=1, max_length=50)]], Field(min_length=1, max_length=500)]
+    rows: Annotated[
+        list[Annotated[list[CellSpans], Field(min_length=1, max_length=50)]], Field(min_length=1, max_length=500)
+    ]
     header_row: bool = False
+
+
+def _not_emptied(html: str) -> str:
+    if not html.strip():
+        raise ValueError("nothing is left of this html after sanitising: use the allowed tags (see docs/api.md)")
+    return html
 
 
 class Html(_Block):
     """Raw HTML, cleaned by the allow-list in `cms.core.sanitize` as it is validated, so only clean HTML is stored."""
 
     type: Literal["html"]
-    html: Annotated[text(100_000), AfterValidator(sanitize_html)]  # type: ignore[valid-type]
+    html: Annotated[text(100_000, min_length=1), AfterValidator(sanitize_html), AfterValidator(_not_emptied)]  # type: ignore[valid-type]
 
 
 Block = Annotated[
     Paragraph | Heading | List | Quote | Code | Image | Embed | Callout | Divider | Table | Html,
     Field(discriminator="type"),
 ]
-BLOCK_TYPES: tuple[type[_Block], ...] = (Paragraph, Heading, List, Quote, Code, Image, Embed, Callout, Divider, Table, Html)
+BLOCK_TYPES: tuple[type[_Block], ...] = (
+    Paragraph,
+    Heading,
+    List,
+    Quote,
+    Code,
+    Image,
+    Embed,
+    Callout,
+    Divider,
+    Table,
+    Html,
+)
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:

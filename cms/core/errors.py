@@ -1,10 +1,10 @@
 """Domain errors, raised by services and turned into problem+json by `cms.web.problems`.
 
-    CMSError
-    ├── NotFound           no such article, section, revision or token        -> 404
-    ├── Moved              the slug was renamed; carries the new slug          -> 301 / 308
-    ├── Conflict           the slug is already taken in that locale            -> 409
-    └── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
+CMSError
+├── NotFound           no such article, section, revision or token        -> 404
+├── Moved              the slug was renamed; carries the new slug          -> 301 / 308
+├── Conflict           the slug is already taken in that locale            -> 409
+└── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
 """
 
 from dataclasses import dataclass, field

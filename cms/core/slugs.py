@@ -7,10 +7,20 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from cms.core.text import explained
+
 SLUG_MAX_LENGTH = 120
+ANCHOR_MAX_LENGTH = 80
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=SLUG_MAX_LENGTH)]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=SLUG_MAX_LENGTH),
+    explained(
+        f"slug {{value}} is not valid: use 1-{SLUG_MAX_LENGTH} characters of lowercase a-z, 0-9 and single hyphens"
+        " (e.g. 'hello-world')"
+    ),
+]
 """Lowercase a-z, 0-9 and single hyphens, 1-120 characters: 'ketamine-and-depression'."""
 
 INTRO_ANCHOR = "intro"
@@ -43,7 +53,7 @@ def unique_anchors(headings: Iterable[str | None], given: Iterable[str | None]) 
 
     A leading section without heading is 'intro'; a later one is 'section-<n>' (1-based position).
     Given anchors are kept as they are (the caller has checked that they are unique), so links stay stable
-    when a heading is reworded.
+    when a heading is reworded. Derived anchors, suffix included, fit in `ANCHOR_MAX_LENGTH`.
     """
     pairs = list(zip(headings, given, strict=True))
     taken = {anchor for _, anchor in pairs if anchor}
@@ -52,7 +62,7 @@ def unique_anchors(headings: Iterable[str | None], given: Iterable[str | None]) 
         if anchor:
             anchors.append(anchor)
             continue
-        if heading and (base := slugify(heading, max_length=80)):
+        if heading and (base := slugify(heading, max_length=ANCHOR_MAX_LENGTH)):
             pass
         elif position == 0 and not heading:
             base = INTRO_ANCHOR
@@ -61,7 +71,8 @@ def unique_anchors(headings: Iterable[str | None], given: Iterable[str | None]) 
         candidate, n = base, 1
         while candidate in taken:
             n += 1
-            candidate = f"{base}-{n}"
+            suffix = f"-{n}"
+            candidate = base[: ANCHOR_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
         taken.add(candidate)
         anchors.append(candidate)
     return anchors

@@ -1,6 +1,7 @@
 """Inline text: spans with marks and safe links, and the plain-string shorthand."""
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -21,13 +22,25 @@ def check_href(href: str) -> str:
     unnoticed, so they are refused rather than cleaned.
     """
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in href):
-        raise ValueError("a link must not contain whitespace or control characters")
+        raise ValueError(f"link {href!r} must not contain whitespace or control characters")
+    if "\\" in href:
+        # Browsers read '\' as '/', so '/\evil.com' would be the protocol-relative '//evil.com'.
+        raise ValueError(f"link {href!r} must not contain a backslash: use '/'")
     lowered = href.lower()
-    if lowered.startswith(SAFE_SCHEMES) or (href.startswith("/") and not href.startswith("//")) or href.startswith("#"):
-        if lowered.startswith(("http:", "https:")) and not lowered.split(":", 1)[1].startswith("//"):
+    if lowered.startswith(("http:", "https:")):
+        if not _has_host(href):
             raise ValueError(f"link {href!r} has no host: use 'https://host/…'")
         return href
+    if lowered.startswith("mailto:") or (href.startswith("/") and not href.startswith("//")) or href.startswith("#"):
+        return href
     raise ValueError(f"link {href!r} is not allowed: use http:, https:, mailto:, a path '/…' or a fragment '#…'")
+
+
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # a malformed host, such as 'https://[::1/'
+        return False
 
 
 def _unique_marks(marks: list[str]) -> list[str]:

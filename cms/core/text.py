@@ -1,8 +1,9 @@
 """Constrained string types shared by every model of the schema."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
 
 def _reject_nul(value: str) -> str:
@@ -20,3 +21,23 @@ def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> type[s
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 """A client-visible id of a section or block: letters, digits, '_' and '-', 1-64 characters."""
+
+
+def explained(template: str) -> WrapValidator:
+    """Replace Pydantic's error for a bad string by `template`, where '{value}' is the value quoted.
+
+    A pattern error quotes the regex ("String should match pattern '^[a-z0-9]+…'"), which tells a client little;
+    `explained("slug {value} is not valid: use lowercase a-z, 0-9 and single hyphens")` says what would be accepted.
+    A value that is not a string at all keeps Pydantic's own "Input should be a valid string".
+    """
+
+    def explain(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            if not isinstance(value, str):
+                raise
+            shown = value if len(value) <= 60 else value[:60] + "…"
+            raise PydanticCustomError("value_invalid", template, {"value": repr(shown)}) from None
+
+    return WrapValidator(explain)

@@ -1,0 +1,106 @@
+"""The `cms` command: serve, migrate, seed, token create."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from cms.config import ConfigError, Settings
+from cms.services import seeding, tokens
+from cms.storage import db
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="A small, strict headless CMS.")
+token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
+app.add_typer(token_app, name="token")
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Migrate, open the database, run `work`, close: every command sees an up-to-date schema."""
+
+    async def main() -> T:
+        await db.migrate(settings.database_url)
+        async with db.database(settings.database_url):
+            return await work()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API with uvicorn (migrating first, once, before the workers start)."""
+    settings = _settings()
+    db.run_migrations(settings.database_url)
+    uvicorn.run(
+        "cms.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_graceful_shutdown=10,
+        log_level="info",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = _settings()
+    db.run_migrations(settings.database_url)
+    err.print(f"migrations applied to {settings.database_url}")
+
+
+@app.command()
+def seed(
+    directory: Annotated[
+        Path | None, typer.Argument(help="A content_seed-like folder (default: the project's).")
+    ] = None,
+) -> None:
+    """Load content_seed/ (site name and articles) and publish it; a second run changes nothing."""
+    settings = _settings()
+    folder = directory or seeding.DEFAULT_SEED_DIR
+    if not (folder / "site.toml").is_file():
+        err.print(f"[red]{folder} has no site.toml:[/] pass a folder laid out like content_seed/ (cms seed PATH)")
+        raise typer.Exit(2)
+    report = _run(settings, lambda: seeding.seed(folder, settings.default_locale))
+    for label, slugs in (("created", report.created), ("updated", report.updated), ("unchanged", report.unchanged)):
+        for slug in slugs:
+            err.print(f"{label}: {slug}")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what uses the token, e.g. 'website-build'.")],
+    scope: Annotated[list[str], typer.Option("--scope", help="preview, write or admin; repeat the flag for several.")],
+) -> None:
+    """Create a token. The secret is printed once, alone on the last line of stdout."""
+    settings = _settings()
+    try:
+        token, secret = _run(settings, lambda: tokens.create(name, scope))
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/] (e.g. cms token create --name website --scope preview)")
+        raise typer.Exit(2) from None
+    err.print(f"token {token.name!r} ({token.uid}) with scopes {', '.join(token.scopes)}; the secret is shown once:")
+    print(secret)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,72 @@
+"""Settings, read only from CMS_* environment variables.
+
+`Settings.from_env(mapping)` is a pure function of the mapping, so tests build settings from a dict.
+Every variable is listed in `VARIABLES`; tests/test_readme.py checks that the README's table names them all.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pydantic import TypeAdapter, ValidationError
+
+from cms.core.article import Locale
+
+DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
+
+VARIABLES: dict[str, str] = {
+    "CMS_DATABASE_URL": f"Tortoise URL of the database (default `{DEFAULT_DATABASE_URL}`, relative to the cwd)",
+    "CMS_DEFAULT_LOCALE": "Locale used when a request names none (default `en`)",
+    "CMS_CORS_ORIGINS": "Comma-separated origins allowed by CORS, `*` for any (default empty: no CORS headers)",
+    "CMS_MAX_BODY_BYTES": "Largest request body accepted (default 2097152, 2 MiB)",
+    "CMS_CACHE_MAX_AGE": "`max-age` of delivery responses, in seconds (default 60)",
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} has value {raw!r}: not an integer (e.g. {name}={default})") from None
+    if value < minimum:
+        raise ConfigError(f"{name} has value {raw!r}: it must be at least {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    default_locale: str = "en"
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_body_bytes: int = 2 * 1024 * 1024
+    cache_max_age: int = 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        origins = tuple(o.strip() for o in env.get("CMS_CORS_ORIGINS", "").split(",") if o.strip())
+        locale = env.get("CMS_DEFAULT_LOCALE", "").strip() or "en"
+        if not _is_locale(locale):
+            raise ConfigError(f"CMS_DEFAULT_LOCALE has value {locale!r}: use a language tag such as 'en' or 'pt-BR'")
+        return cls(
+            database_url=env.get("CMS_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            default_locale=locale,
+            cors_origins=origins,
+            max_body_bytes=_int(env, "CMS_MAX_BODY_BYTES", cls.max_body_bytes, 1024),
+            cache_max_age=_int(env, "CMS_CACHE_MAX_AGE", cls.cache_max_age, 0),
+        )
+
+
+def _is_locale(value: str) -> bool:
+    try:
+        TypeAdapter(Locale).validate_python(value)
+    except ValidationError:
+        return False
+    return True

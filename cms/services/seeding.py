@@ -1,0 +1,61 @@
+"""`cms seed`: load content_seed/ (the site's name and its articles) and publish it. A second run changes nothing."""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cms.core.article import Document, slug_for, to_document
+from cms.core.markdown_in import parse_markdown
+from cms.services import drafts, publishing
+from cms.storage.models import Article, Site
+
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "content_seed"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+async def seed(directory: Path, default_locale: str) -> SeedReport:
+    """Set the site's name from site.toml, then create or update and publish every articles/*.md."""
+    settings = tomllib.loads((directory / "site.toml").read_text(encoding="utf-8"))
+    await set_site_name(settings["name"])
+    report = SeedReport()
+    for path in sorted((directory / "articles").glob("*.md")):
+        article_input = parse_markdown(path.read_text(encoding="utf-8"))
+        locale = article_input.locale or default_locale
+        row = await Article.get_or_none(locale=locale, slug=slug_for(article_input))
+        if row is None:
+            row = await drafts.create(article_input, default_locale, token_name="cms seed")
+            report.created.append(row.slug)
+        elif _content(await drafts.current_document(row)) != _content(to_document(article_input)):
+            row = await drafts.replace(row, article_input, token_name="cms seed")
+            report.updated.append(row.slug)
+        elif row.published_version == row.version:
+            report.unchanged.append(row.slug)
+            continue
+        await publishing.publish(row)
+    return report
+
+
+async def set_site_name(name: str) -> None:
+    site = await Site.first()
+    if site is None:
+        await Site.create(name=name)
+    elif site.name != name:
+        site.name = name
+        await site.save()
+
+
+def _content(document: Document) -> Any:
+    """The document without its generated ids: what decides whether the seed changed."""
+    data = document.model_dump(mode="json")
+    for section in data["sections"]:
+        del section["id"]
+        for block in section["blocks"]:
+            del block["id"]
+    return data

@@ -1,0 +1,1 @@
+"""The database: Tortoise models, migrations and the named reads. ORM rows never leave this package."""

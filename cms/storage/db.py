@@ -1,0 +1,112 @@
+"""Opening and closing the database, and applying migrations once however many processes start together."""
+
+import asyncio
+import contextlib
+import fcntl
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from cms.config import DEFAULT_DATABASE_URL
+
+MIGRATION_LOCK_ID = 0x636D73  # 'cms': the PostgreSQL advisory lock that serialises migrations
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": ["cms.storage.models"],
+                "default_connection": "default",
+                "migrations": "cms.storage.migrations",
+            }
+        },
+    }
+
+
+# For Tortoise's own CLI: `tortoise -c cms.storage.db.TORTOISE_ORM makemigrations`.
+TORTOISE_ORM = tortoise_config(os.environ.get("CMS_DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite:")
+
+
+def sqlite_path(database_url: str) -> Path:
+    """'sqlite://data/cms.sqlite3' -> data/cms.sqlite3; 'sqlite:///abs/x.sqlite3' -> /abs/x.sqlite3."""
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    return Path(path)
+
+
+def _prepare_sqlite(database_url: str) -> Path:
+    # Tortoise hangs instead of failing when the file's directory is missing (STACK.md §1).
+    path = sqlite_path(database_url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def open_database(database_url: str) -> None:
+    if is_sqlite(database_url):
+        _prepare_sqlite(database_url)
+    # Tortoise 1.x keeps its state in a ContextVar; the fallback makes it visible to request tasks (STACK.md §2).
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def database(database_url: str) -> AsyncIterator[None]:
+    await open_database(database_url)
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every pending migration, holding a lock so that workers starting together migrate once."""
+    if is_sqlite(database_url):
+        with _file_lock(_prepare_sqlite(database_url).with_suffix(".migrate-lock")):
+            await _migrate(database_url)
+        return
+    lock = await asyncpg.connect(_asyncpg_dsn(database_url))
+    try:
+        await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_ID)
+        await _migrate(database_url)
+    finally:
+        await lock.close()  # closing the session releases the advisory lock
+
+
+async def _migrate(database_url: str) -> None:
+    try:
+        await tortoise_migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _asyncpg_dsn(database_url: str) -> str:
+    """Tortoise's 'postgres://u@h:5432/db?maxsize=10' -> asyncpg's 'postgresql://u@h:5432/db' (pool options dropped)."""
+    return "postgresql://" + database_url.split("://", 1)[1].split("?", 1)[0]
+
+
+def run_migrations(database_url: str) -> None:
+    """Synchronous entry point for the CLI and for `cms serve` before the workers start."""
+    asyncio.run(migrate(database_url))

@@ -1,0 +1,124 @@
+"""Tables. (Tortoise copies each model's docstring into a table comment and splits DDL at ';', so none has one.)
+
+An article is its identity (`Article`: locale, slug, status) plus up to two editions of its content: the draft
+and the published one (`Edition`, each with its ordered `Section` rows whose blocks are stored as JSON).
+Publishing copies the draft edition over the published one, so delivery reads the published edition
+whatever is happening to the draft. Every saved draft is also kept whole in `Revision`.
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+DRAFT = "draft"
+PUBLISHED = "published"
+
+
+class Site(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=300)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "site"
+
+
+class Article(Model):
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    locale = fields.CharField(max_length=35)
+    slug = fields.CharField(max_length=120)
+    status = fields.CharField(max_length=16, default="draft")
+    version = fields.IntField(default=1)
+    published_version = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "article"
+        unique_together = (("locale", "slug"),)
+        indexes = (("locale", "status", "published_at", "id"),)
+
+
+class Edition(Model):
+    """The draft or the published content of an article (`stage`)."""
+
+    id = fields.IntField(primary_key=True)
+    article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
+        "models.Article", related_name="editions", on_delete=fields.CASCADE
+    )
+    stage = fields.CharField(max_length=9)
+    version = fields.IntField()
+    title = fields.CharField(max_length=300)
+    summary = fields.TextField(null=True)
+    tags = fields.JSONField(default=list)
+    author = fields.CharField(max_length=200, null=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "edition"
+        unique_together = (("article", "stage"),)
+
+
+class Section(Model):
+    id = fields.IntField(primary_key=True)
+    edition: fields.ForeignKeyRelation[Edition] = fields.ForeignKeyField(
+        "models.Edition", related_name="sections", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    uid = fields.CharField(max_length=64)
+    anchor = fields.CharField(max_length=80)
+    heading = fields.CharField(max_length=300, null=True)
+    blocks = fields.JSONField(default=list)
+
+    class Meta:
+        table = "section"
+        unique_together = (("edition", "position"),)
+
+
+class Revision(Model):
+    """A saved draft, whole: the document as it was after one write."""
+
+    id = fields.IntField(primary_key=True)
+    article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
+        "models.Article", related_name="revisions", on_delete=fields.CASCADE
+    )
+    version = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    token_name = fields.CharField(max_length=100, null=True)
+    title = fields.CharField(max_length=300)
+    document = fields.JSONField()
+
+    class Meta:
+        table = "revision"
+        unique_together = (("article", "version"),)
+
+
+class SlugRedirect(Model):
+    """A slug an article had before. Delivery answers 301 to the article's current slug."""
+
+    id = fields.IntField(primary_key=True)
+    locale = fields.CharField(max_length=35)
+    slug = fields.CharField(max_length=120)
+    article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
+        "models.Article", related_name="old_slugs", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "slug_redirect"
+        unique_together = (("locale", "slug"),)
+
+
+class Token(Model):
+    """An API token. Only the SHA-256 of the secret is stored: the secret is shown once, at creation."""
+
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=100)
+    scopes = fields.JSONField()
+    secret_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "token"

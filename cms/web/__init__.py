@@ -1,0 +1,1 @@
+"""HTTP: routes, middleware and the mapping of domain errors to problem+json. `app.py` wires it together."""

@@ -1,0 +1,47 @@
+"""The application: routes, middleware and lifespan. Read this file first."""
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
+
+from cms.config import Settings
+from cms.storage import db
+from cms.web import delivery, openapi, ops
+from cms.web.middleware import RequestId
+from cms.web.problems import EXCEPTION_HANDLERS
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The ASGI app; `uvicorn --factory cms.web.app:create_app` builds it from the CMS_* environment."""
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.migrate(settings.database_url)
+        async with db.database(settings.database_url):
+            yield
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
+                expose_headers=["ETag", "Location", "X-Request-ID", "Last-Modified"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=[*delivery.routes, *ops.routes, *openapi.routes()],
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return RequestId(app)

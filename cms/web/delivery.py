@@ -1,0 +1,97 @@
+"""Public read routes: articles by slug, one section, the listing, the site, the schema."""
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Article
+from cms.core.errors import Moved, NotFound
+from cms.core.schema import article_input_schema
+from cms.core.slugs import is_slug
+from cms.storage import queries
+from cms.web import params
+from cms.web.problems import bad_parameter
+from cms.web.schemas import SiteInfo
+
+
+def json_response(content: Any, status_code: int = 200) -> Response:
+    return Response(orjson.dumps(content), status_code=status_code, media_type="application/json")
+
+
+async def _published(request: Request, slug: str, locale: str) -> Article:
+    """The published article; Moved when the slug was renamed (the client is redirected); else NotFound."""
+    found = await queries.published_by_slug(slug, locale) if is_slug(slug) else None
+    if isinstance(found, queries.Redirect):
+        raise Moved(found.slug, locale)
+    if found is None:
+        raise NotFound(f"no published article has slug {slug!r} in locale {locale!r}")
+    return found
+
+
+async def get_article(request: Request) -> Response:
+    query = params.query(request, {"locale", "fields", "format"})
+    fmt = params.output_format(query)
+    fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
+    article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
+    if fmt.name == "json":
+        return json_response(article.model_dump(mode="json", include=fields))
+    return Response(fmt.article(article), media_type=fmt.media_type)
+
+
+async def get_section(request: Request) -> Response:
+    query = params.query(request, {"locale", "format"})
+    fmt = params.output_format(query)
+    article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
+    anchor = request.path_params["anchor"]
+    section = next((s for s in article.sections if s.anchor == anchor), None)
+    if section is None:
+        raise NotFound(f"article {article.slug!r} has no section with anchor {anchor!r}")
+    return Response(fmt.section(section), media_type=fmt.media_type)
+
+
+async def list_articles(request: Request) -> Response:
+    query = params.query(request, {"locale", "fields", "limit", "cursor"})
+    fields = params.fields(query, ARTICLE_FIELDS, SUMMARY_FIELDS)
+    try:
+        page = await queries.published_summaries(
+            locale=params.locale(query, _default_locale(request)),
+            limit=params.limit(query),
+            cursor=query.get("cursor"),
+            with_sections="sections" in fields,
+        )
+    except queries.BadCursor as exc:
+        raise bad_parameter("cursor", str(exc)) from None
+    items = [article.model_dump(mode="json", include=fields) for article in page.items]
+    return json_response({"items": items, "next_cursor": page.next_cursor})
+
+
+async def get_site(request: Request) -> Response:
+    params.query(request, ())
+    default = _default_locale(request)
+    locales = sorted({default, *await queries.published_locales()})
+    site = SiteInfo(name=await queries.site_name(), default_locale=default, locales=locales)
+    return json_response(site.model_dump())
+
+
+async def get_schema(request: Request) -> Response:
+    params.query(request, ())
+    return Response(orjson.dumps(_SCHEMA), media_type="application/schema+json")
+
+
+_SCHEMA = article_input_schema()
+
+
+def _default_locale(request: Request) -> str:
+    return str(request.app.state.settings.default_locale)
+
+
+routes = [
+    Route("/api/v1/articles", list_articles, methods=["GET"], name="list_articles"),
+    Route("/api/v1/articles/{slug}", get_article, methods=["GET"], name="article"),
+    Route("/api/v1/articles/{slug}/sections/{anchor}", get_section, methods=["GET"], name="section"),
+    Route("/api/v1/site", get_site, methods=["GET"], name="site"),
+    Route("/api/v1/schema", get_schema, methods=["GET"], name="schema"),
+]

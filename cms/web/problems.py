@@ -1,0 +1,80 @@
+"""problem+json (RFC 9457): the one shape of every error response, and the table of domain error -> status."""
+
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound
+
+
+class ProblemResponse(Response):
+    media_type = "application/problem+json"
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail, **extra}
+        super().__init__(orjson.dumps(body), status_code=status, headers=headers)
+
+
+class Problem(Exception):
+    """Raised by handlers for a client error that has no domain meaning (a bad query parameter, say)."""
+
+    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.extra = status, detail, extra
+
+
+def bad_parameter(name: str, detail: str) -> Problem:
+    return Problem(400, detail, parameter=name)
+
+
+_STATUS: dict[type[CMSError], int] = {NotFound: 404, Conflict: 409, InvalidContent: 422}
+
+
+async def on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return ProblemResponse(exc.status, exc.detail, **exc.extra)
+
+
+async def on_domain_error(request: Request, exc: Exception) -> Response:
+    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+    if isinstance(exc, InvalidContent):
+        errors = [{"path": e.path, "message": e.message} for e in exc.errors]
+        return ProblemResponse(status, "the content is not valid: see errors", errors=errors)
+    return ProblemResponse(status, str(exc))
+
+
+async def on_moved(request: Request, exc: Exception) -> Response:
+    """A renamed slug: delivery GETs answer 301, management requests 308 (method and body kept); query kept."""
+    assert isinstance(exc, Moved)
+    old = request.path_params["slug"]
+    path = request.url.path.replace(f"/articles/{old}", f"/articles/{exc.slug}", 1)
+    management = request.method != "GET" or request.query_params.get("preview") == "true"
+    return RedirectResponse(str(request.url.replace(path=path)), status_code=308 if management else 301)
+
+
+async def on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else _DEFAULT_DETAIL.get(exc.status_code)
+    return ProblemResponse(exc.status_code, detail or exc.detail, headers=exc.headers)
+
+
+async def on_unexpected(request: Request, exc: Exception) -> Response:
+    return ProblemResponse(500, "the server failed to answer this request; it has been logged")
+
+
+_DEFAULT_DETAIL = {
+    404: "no route matches this path: see /docs for the API",
+    405: "this route does not take that method: see the Allow header",
+}
+
+EXCEPTION_HANDLERS = {
+    Problem: on_problem,
+    Moved: on_moved,
+    CMSError: on_domain_error,
+    HTTPException: on_http_exception,
+    Exception: on_unexpected,
+}

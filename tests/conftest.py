@@ -1,0 +1,111 @@
+"""Fixtures: a real database per test (SQLite file, or PostgreSQL with CMS_TEST_DATABASE_URL), the app over ASGI.
+
+Migrations run once per session into a template; each SQLite test copies the template file, each PostgreSQL test
+truncates the tables afterwards (STACK.md §7).
+"""
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from tortoise import connections
+
+from cms.config import Settings
+from cms.core.article import ArticleInput
+from cms.services import drafts, publishing
+from cms.storage import db
+from cms.web.app import create_app
+
+PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
+TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token")
+
+
+def _pg_admin_dsn(url: str) -> str:
+    return "postgresql://" + url.split("://", 1)[1].split("?", 1)[0]
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a SQLite file to copy, or a fresh PostgreSQL database (dropped at the end)."""
+    if not PG_URL:
+        url = f"sqlite://{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+        db.run_migrations(url)
+        yield url
+        return
+    name = f"cms_test_{uuid.uuid4().hex[:12]}"
+    base, _, query = PG_URL.partition("?")
+    server = base.rsplit("/", 1)[0]
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(_pg_admin_dsn(PG_URL))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = f"{server}/{name}" + (f"?{query}" if query else "")
+    db.run_migrations(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    if not PG_URL:
+        copy = tmp_path / "cms.sqlite3"
+        shutil.copyfile(db.sqlite_path(database_template), copy)
+        yield f"sqlite://{copy}"
+        return
+    yield database_template
+
+    async def truncate() -> None:
+        conn = await asyncpg.connect(_pg_admin_dsn(database_template))
+        try:
+            await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        finally:
+            await conn.close()
+
+    asyncio.run(truncate())
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app over ASGI, lifespan run (so the database is open for the test body too)."""
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
+
+
+@pytest.fixture
+def publish(client: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Create and publish an article; returns it as delivery serves it."""
+
+    async def publish(**fields: Any) -> dict[str, Any]:
+        fields.setdefault("title", "An Article")
+        article = await drafts.create(ArticleInput.model_validate(fields), default_locale="en")
+        await publishing.publish(article)
+        response = await client.get(f"/api/v1/articles/{article.slug}", params={"locale": article.locale})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    return publish
+
+
+def is_postgres() -> bool:
+    return connections.get("default").capabilities.dialect == "postgres"

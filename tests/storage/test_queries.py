@@ -1,0 +1,77 @@
+"""The cost of reads, counted from Tortoise's own query log, and the database settings that several workers need."""
+
+import logging
+
+import pytest
+from tortoise import connections
+
+from tests.conftest import is_postgres
+
+
+class QueryLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
+            self.queries.append(message)
+
+
+@pytest.fixture
+def query_log():
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = QueryLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def _sections(count: int, blocks: int) -> list[dict]:
+    return [
+        {"heading": f"Part {n}", "blocks": [{"type": "paragraph", "spans": f"Text {n}.{b}"} for b in range(blocks)]}
+        for n in range(count)
+    ]
+
+
+async def _queries_for(client, query_log, path: str) -> int:
+    query_log.queries.clear()
+    response = await client.get(path)
+    assert response.status_code == 200
+    return len(query_log.queries)
+
+
+async def test_reading_an_article_costs_two_queries_whatever_its_size(client, publish, query_log):
+    await publish(title="Small", sections=_sections(1, 1))
+    await publish(title="Large", sections=_sections(40, 20))
+
+    small = await _queries_for(client, query_log, "/api/v1/articles/small")
+    large = await _queries_for(client, query_log, "/api/v1/articles/large")
+
+    assert (small, large) == (2, 2)
+
+
+async def test_a_listing_page_costs_one_query_or_two_with_sections(client, publish, query_log):
+    for n in range(5):
+        await publish(title=f"Article {n}", sections=_sections(3, 2))
+
+    summaries = await _queries_for(client, query_log, "/api/v1/articles?limit=2")
+    more_summaries = await _queries_for(client, query_log, "/api/v1/articles?limit=5")
+    with_sections = await _queries_for(client, query_log, "/api/v1/articles?limit=5&fields=slug,sections")
+
+    assert (summaries, more_summaries, with_sections) == (1, 1, 2)
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(client):
+    if is_postgres():
+        pytest.skip("SQLite pragmas")
+    connection = connections.get("default")
+
+    _, journal = await connection.execute_query("PRAGMA journal_mode")
+    _, timeout = await connection.execute_query("PRAGMA busy_timeout")
+
+    assert journal[0][0] == "wal"
+    assert timeout[0][0] >= 5000

@@ -1,0 +1,83 @@
+"""GET /api/v1/articles: summaries, newest first, keyset cursor pagination."""
+
+import pytest
+
+
+async def _publish_many(publish, count):
+    return [await publish(title=f"Article {n}", sections=[{"blocks": [{"type": "divider"}]}]) for n in range(count)]
+
+
+async def test_listing_returns_summaries_newest_first_without_sections(client, publish):
+    first, second = await _publish_many(publish, 2)
+
+    response = await client.get("/api/v1/articles")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    summary = {key: value for key, value in second.items() if key != "sections"}
+    assert response.json() == {
+        "items": [summary, {key: value for key, value in first.items() if key != "sections"}],
+        "next_cursor": None,
+    }
+
+
+async def test_cursor_pages_through_every_article_once(client, publish):
+    published = await _publish_many(publish, 7)
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/articles", params=params)).json()
+        seen += [item["slug"] for item in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert pages == 3
+    assert seen == [article["slug"] for article in reversed(published)]
+
+
+async def test_fields_can_ask_for_sections(client, publish):
+    article = await publish(title="Hello", sections=[{"heading": "Why?", "blocks": [{"type": "divider"}]}])
+
+    response = await client.get("/api/v1/articles", params={"fields": "slug,sections"})
+
+    assert response.json() == {"items": [{"slug": "hello", "sections": article["sections"]}], "next_cursor": None}
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "²", ""])
+async def test_limit_out_of_range_answers_400(client, limit):
+    response = await client.get("/api/v1/articles", params={"limit": limit})
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["parameter"] == "limit"
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJ4IiwgMV0", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwIiwxXQ", "!!"])
+async def test_bad_cursor_answers_400(client, cursor):
+    response = await client.get("/api/v1/articles", params={"cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "cursor"
+
+
+async def test_listing_is_per_locale(client, publish):
+    await publish(title="Hello")
+    await publish(title="Hallo", locale="de")
+
+    response = await client.get("/api/v1/articles", params={"locale": "de", "fields": "slug"})
+
+    assert response.json() == {"items": [{"slug": "hallo"}], "next_cursor": None}
+
+
+async def test_drafts_are_not_listed(client, publish):
+    from cms.core.article import ArticleInput
+    from cms.services import drafts
+
+    await drafts.create(ArticleInput(title="Only A Draft"), default_locale="en")
+
+    response = await client.get("/api/v1/articles")
+
+    assert response.json() == {"items": [], "next_cursor": None}
