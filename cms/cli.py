@@ -98,7 +98,7 @@ def token_create(
     except ValueError as exc:
         err.print(f"[red]{exc}[/] (e.g. cms token create --name website --scope preview)")
         raise typer.Exit(2) from None
-    err.print(f"token {token.name!r} ({token.uid}) with scopes {', '.join(token.scopes)}; the secret is shown once:")
+    err.print(f"token {token.name!r} ({token.id}) with scopes {', '.join(token.scopes)}; the secret is shown once:")
     print(secret)
 
 

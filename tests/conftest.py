@@ -19,8 +19,7 @@ from asgi_lifespan import LifespanManager
 from tortoise import connections
 
 from cms.config import Settings
-from cms.core.article import ArticleInput
-from cms.services import drafts, publishing
+from cms.services import tokens
 from cms.storage import db
 from cms.web.app import create_app
 
@@ -93,14 +92,35 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def publish(client: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """Create and publish an article; returns it as delivery serves it."""
+def token(client: httpx.AsyncClient) -> Callable[..., Awaitable[str]]:
+    """`await token("write", "preview")` -> the secret of a new token with those scopes."""
+
+    async def make(*scopes: str, name: str = "test") -> str:
+        _, secret = await tokens.create(name, list(scopes))
+        return secret
+
+    return make
+
+
+@pytest.fixture
+async def editor(token: Callable[..., Awaitable[str]]) -> dict[str, str]:
+    """Headers of an editor: a token with the write and preview scopes."""
+    return {"Authorization": f"Bearer {await token('write', 'preview', name='editor')}"}
+
+
+@pytest.fixture
+def publish(client: httpx.AsyncClient, editor: dict[str, str]) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Create and publish an article through the API; returns it as delivery serves it."""
 
     async def publish(**fields: Any) -> dict[str, Any]:
         fields.setdefault("title", "An Article")
-        article = await drafts.create(ArticleInput.model_validate(fields), default_locale="en")
-        await publishing.publish(article)
-        response = await client.get(f"/api/v1/articles/{article.slug}", params={"locale": article.locale})
+        created = await client.post("/api/v1/articles", json=fields, headers=editor)
+        assert created.status_code == 201, created.text
+        article = created.json()
+        query = {"locale": article["locale"]}
+        published = await client.post(f"/api/v1/articles/{article['slug']}/publish", params=query, headers=editor)
+        assert published.status_code == 200, published.text
+        response = await client.get(f"/api/v1/articles/{article['slug']}", params=query)
         assert response.status_code == 200, response.text
         return dict(response.json())
 

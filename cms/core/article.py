@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from cms.core.blocks import Block
+from cms.core.errors import NotFound
 from cms.core.slugs import ANCHOR_MAX_LENGTH, SLUG_PATTERN, Slug, slugify, unique_anchors
 from cms.core.text import Id, explained, text
 
@@ -91,6 +92,8 @@ class ArticleInput(_Strict):
 
 
 class Section(_Strict):
+    """A section as stored and served. `to_document` gives every block an id before anything is stored."""
+
     id: Id
     anchor: Anchor
     heading: str | None
@@ -126,6 +129,13 @@ class Article(_Strict):
 
 ARTICLE_FIELDS = tuple(Article.model_fields)
 SUMMARY_FIELDS = tuple(name for name in ARTICLE_FIELDS if name != "sections")
+
+
+def section_by_anchor(article: Article, anchor: str) -> Section:
+    for section in article.sections:
+        if section.anchor == anchor:
+            return section
+    raise NotFound(f"article {article.slug!r} has no section with anchor {anchor!r}")
 
 
 def new_id() -> str:

@@ -2,8 +2,9 @@
 
 CMSError
 ├── NotFound           no such article, section, revision or token        -> 404
-├── Moved              the slug was renamed; carries the new slug          -> 301 / 308
+├── Moved              the slug was renamed; carries the new slug          -> 301 (delivery) / 308 (management)
 ├── Conflict           the slug is already taken in that locale            -> 409
+├── StaleDraft         the draft changed since the client read it          -> 412 (the current version in detail)
 └── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
 """
 
@@ -29,6 +30,14 @@ class Conflict(CMSError):
 
 
 @dataclass
+class StaleDraft(CMSError):
+    """The write named a draft version that is no longer the current one; nothing was changed."""
+
+    article_uid: str
+    current_version: int
+
+
+@dataclass
 class FieldError:
     path: str
     message: str
@@ -37,3 +46,7 @@ class FieldError:
 @dataclass
 class InvalidContent(CMSError):
     errors: list[FieldError] = field(default_factory=list)
+
+    @classmethod
+    def at(cls, path: str, message: str) -> "InvalidContent":
+        return cls([FieldError(path, message)])

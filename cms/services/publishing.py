@@ -1,19 +1,137 @@
-"""Publishing: the draft edition is copied over the published one, which delivery then serves."""
+"""Publishing: the draft edition is copied over the published one, which delivery then serves.
 
+Publishing now, at a time (`publish_due`, run by every worker's scheduler: a compare-and-set on `scheduled_at`
+lets exactly one of them publish each due article), unpublishing and deleting.
+"""
+
+import asyncio
+import contextlib
+import logging
 from datetime import UTC, datetime
 
+from pydantic import BaseModel
 from tortoise.transactions import in_transaction
 
-from cms.services.drafts import current_document, write_edition
-from cms.storage.models import PUBLISHED, Article
+from cms.core.errors import StaleDraft
+from cms.services.drafts import current_document, expected_version, find, write_edition
+from cms.storage.models import PUBLISHED, Edition
+from cms.storage.models import Article as ArticleRow
+
+log = logging.getLogger(__name__)
 
 
-async def publish(article: Article) -> None:
-    """Publish the current draft now. The first publication sets `published_at`; later ones keep it."""
-    document = await current_document(article)
+class Publication(BaseModel):
+    """Where an article stands: what publish and unpublish answer."""
+
+    slug: str
+    locale: str
+    status: str
+    version: int
+    published_version: int | None
+    published_at: datetime | None
+    scheduled_at: datetime | None
+
+
+def _publication(article: ArticleRow) -> Publication:
+    return Publication(
+        slug=article.slug,
+        locale=article.locale,
+        status=article.status,
+        version=article.version,
+        published_version=article.published_version,
+        published_at=article.published_at,
+        scheduled_at=article.scheduled_at,
+    )
+
+
+def _check(article: ArticleRow, if_match: list[str] | None) -> None:
+    """If-Match is optional here; when given, it must name the current draft."""
+    if expected_version(article, if_match) != article.version:
+        raise StaleDraft(article.uid, article.version)
+
+
+async def publish(
+    slug: str, locale: str, if_match: list[str] | None, at: datetime | None = None, now: datetime | None = None
+) -> Publication:
+    """Publish the current draft now, or schedule it for `at` (the version as it is now, not as it will be)."""
+    now = now or datetime.now(UTC)
+    article = await find(slug, locale)
+    _check(article, if_match)
+    if at is not None and at > now:
+        status = "published" if article.status == "published" else "scheduled"
+        await ArticleRow.filter(id=article.id).update(status=status, scheduled_at=at, scheduled_version=article.version)
+        await article.refresh_from_db()
+        return _publication(article)
+    await _publish_version(article, article.version, now)
+    return _publication(article)
+
+
+async def _publish_version(article: ArticleRow, version: int, now: datetime, due: datetime | None = None) -> bool:
+    """Copy revision `version` over the published edition; with `due`, only if the schedule is still unclaimed."""
+    document = await current_document(article, version)
+    published_at = article.published_at or now
     async with in_transaction():
-        await write_edition(article, PUBLISHED, article.version, document)
-        article.status = "published"
-        article.published_version = article.version
-        article.published_at = article.published_at or datetime.now(UTC)
-        await article.save(update_fields=["status", "published_version", "published_at"])
+        # The article row is written first: on PostgreSQL that locks the row, on SQLite it takes the write lock,
+        # so concurrent publishes of one article run one after the other, and a due schedule is claimed once.
+        rows = ArticleRow.filter(id=article.id) if due is None else ArticleRow.filter(id=article.id, scheduled_at=due)
+        claimed = await rows.update(
+            status="published", published_version=version, published_at=published_at, scheduled_at=None,
+            scheduled_version=None,
+        )  # fmt: skip
+        if claimed == 0:
+            return False
+        await write_edition(article, PUBLISHED, version, document)
+    await article.refresh_from_db()
+    return True
+
+
+async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publication:
+    """Take the article off delivery (and cancel a scheduled publish); the draft stays."""
+    article = await find(slug, locale)
+    _check(article, if_match)
+    async with in_transaction():
+        await ArticleRow.filter(id=article.id).update(
+            status="draft", published_version=None, published_at=None, scheduled_at=None, scheduled_version=None
+        )
+        await Edition.filter(article_id=article.id, stage=PUBLISHED).delete()
+    await article.refresh_from_db()
+    return _publication(article)
+
+
+async def delete(slug: str, locale: str, if_match: list[str] | None) -> None:
+    """Delete the article with its editions, revisions and old slugs."""
+    article = await find(slug, locale)
+    _check(article, if_match)
+    await ArticleRow.filter(id=article.id).delete()
+
+
+async def publish_due(now: datetime) -> list[str]:
+    """Publish every scheduled article whose time has come; returns their slugs.
+
+    Several workers run this at once: each claims an article by clearing its `scheduled_at` with a
+    compare-and-set, so exactly one publishes it. A schedule that fell due while the server was down is
+    published by the first run after start.
+    """
+    published = []
+    for article in await ArticleRow.filter(scheduled_at__lte=now).order_by("scheduled_at"):
+        if article.scheduled_version is not None and await _publish_version(
+            article, article.scheduled_version, now, due=article.scheduled_at
+        ):
+            published.append(article.slug)
+    return published
+
+
+async def run_schedule(stop: asyncio.Event, interval: float = 1.0) -> None:
+    """Every worker runs this for its lifetime: publish what fell due, wait, again (first round at once).
+
+    It ends between rounds when `stop` is set, never in the middle of one: cancelling a query in flight
+    leaves SQLite's driver thread answering a closed event loop.
+    """
+    while not stop.is_set():
+        try:
+            if slugs := await publish_due(datetime.now(UTC)):
+                log.info("published on schedule: %s", ", ".join(slugs))
+        except Exception:  # a failed round (database restarting, say) must not stop the schedule
+            log.exception("scheduled publishing failed; retrying in %s s", interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -11,6 +11,7 @@ from cms.services import drafts, publishing
 from cms.storage.models import Article, Site
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "content_seed"
+SEED_TOKEN_NAME = "cms seed"  # recorded on the revisions the seed makes
 
 
 @dataclass
@@ -27,18 +28,18 @@ async def seed(directory: Path, default_locale: str) -> SeedReport:
     report = SeedReport()
     for path in sorted((directory / "articles").glob("*.md")):
         article_input = parse_markdown(path.read_text(encoding="utf-8"))
-        locale = article_input.locale or default_locale
-        row = await Article.get_or_none(locale=locale, slug=slug_for(article_input))
-        if row is None:
-            row = await drafts.create(article_input, default_locale, token_name="cms seed")
-            report.created.append(row.slug)
-        elif _content(await drafts.current_document(row)) != _content(to_document(article_input)):
-            row = await drafts.replace(row, article_input, token_name="cms seed")
-            report.updated.append(row.slug)
-        elif row.published_version == row.version:
-            report.unchanged.append(row.slug)
+        locale, slug = article_input.locale or default_locale, slug_for(article_input)
+        existing = await Article.get_or_none(locale=locale, slug=slug)
+        if existing is None:
+            await drafts.create(article_input, default_locale, token_name=SEED_TOKEN_NAME)
+            report.created.append(slug)
+        elif _content(await drafts.current_document(existing)) != _content(to_document(article_input)):
+            await drafts.save(existing, existing.version, article_input, token_name=SEED_TOKEN_NAME)
+            report.updated.append(slug)
+        elif existing.published_version == existing.version:
+            report.unchanged.append(slug)
             continue
-        await publishing.publish(row)
+        await publishing.publish(slug, locale, if_match=None)
     return report
 
 

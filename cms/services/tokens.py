@@ -1,10 +1,15 @@
-"""API tokens: a random secret shown once, stored as its SHA-256, checked in constant time."""
+"""API tokens: a random secret shown once, stored as its SHA-256, looked up by that hash."""
 
 import hashlib
+import hmac
 import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Literal, get_args
 
+from pydantic import BaseModel
+
+from cms.core.errors import NotFound
 from cms.storage.models import Token
 
 Scope = Literal["preview", "write", "admin"]
@@ -12,20 +17,51 @@ SCOPES: tuple[str, ...] = get_args(Scope)
 SECRET_PREFIX = "cms_"
 
 
+class TokenInfo(BaseModel):
+    id: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+
+
 def hash_secret(secret: str) -> str:
     # The secret has 256 bits of entropy, so a fast hash is enough: nothing to brute-force, unlike a password.
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def create(name: str, scopes: list[str]) -> tuple[Token, str]:
+def _info(token: Token) -> TokenInfo:
+    return TokenInfo(id=token.uid, name=token.name, scopes=list(token.scopes), created_at=token.created_at)
+
+
+async def create(name: str, scopes: list[str]) -> tuple[TokenInfo, str]:
     """A new token and its secret; only the hash is stored, so the secret cannot be shown again."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise ValueError(f"scopes {unknown or scopes} are not valid: use one or more of {', '.join(SCOPES)}")
-    if not name.strip():
-        raise ValueError("a token needs a name, e.g. 'website-build'")
+    if not name.strip() or len(name.strip()) > 100:
+        raise ValueError("a token needs a name of 1 to 100 characters, e.g. 'website-build'")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = await Token.create(
         uid=uuid.uuid4().hex, name=name.strip(), scopes=sorted(set(scopes)), secret_hash=hash_secret(secret)
     )
-    return token, secret
+    return _info(token), secret
+
+
+async def authenticate(secret: str) -> TokenInfo | None:
+    """The live token with this secret, or None. Revoked tokens fail at once: nothing is cached."""
+    digest = hash_secret(secret)
+    token = await Token.get_or_none(secret_hash=digest, revoked_at=None)
+    # The lookup is by hash, so timing reveals nothing about the secret; the comparison guards the lookup itself.
+    if token is None or not hmac.compare_digest(token.secret_hash, digest):
+        return None
+    return _info(token)
+
+
+async def active() -> list[TokenInfo]:
+    return [_info(token) for token in await Token.filter(revoked_at=None).order_by("created_at", "id")]
+
+
+async def revoke(token_id: str) -> None:
+    revoked = await Token.filter(uid=token_id, revoked_at=None).update(revoked_at=datetime.now(UTC))
+    if revoked == 0:
+        raise NotFound(f"no active token has id {token_id!r}")

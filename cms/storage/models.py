@@ -32,6 +32,8 @@ class Article(Model):
     published_version = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
+    scheduled_at = fields.DatetimeField(null=True, db_index=True)
+    scheduled_version = fields.IntField(null=True)
 
     class Meta:
         table = "article"

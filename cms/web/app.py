@@ -1,5 +1,6 @@
 """The application: routes, middleware and lifespan. Read this file first."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -9,8 +10,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from cms.config import Settings
+from cms.services import publishing
 from cms.storage import db
-from cms.web import delivery, openapi, ops
+from cms.web import delivery, history, management, openapi, ops
 from cms.web.middleware import RequestId
 from cms.web.problems import EXCEPTION_HANDLERS
 
@@ -23,7 +25,13 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.migrate(settings.database_url)
         async with db.database(settings.database_url):
-            yield
+            stop = asyncio.Event()
+            schedule = asyncio.create_task(publishing.run_schedule(stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                await schedule
 
     middleware = []
     if settings.cors_origins:
@@ -38,7 +46,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             )
         )
     app = Starlette(
-        routes=[*delivery.routes, *ops.routes, *openapi.routes()],
+        routes=[*delivery.routes, *management.routes, *history.routes, *ops.routes, *openapi.routes()],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

@@ -1,24 +1,19 @@
 """Public read routes: articles by slug, one section, the listing, the site, the schema."""
 
-from typing import Any
-
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Article
+from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Article, section_by_anchor
 from cms.core.errors import Moved, NotFound
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
 from cms.storage import queries
-from cms.web import params
+from cms.web import management, params
 from cms.web.problems import bad_parameter
+from cms.web.responses import article_response, json_response, section_response
 from cms.web.schemas import SiteInfo
-
-
-def json_response(content: Any, status_code: int = 200) -> Response:
-    return Response(orjson.dumps(content), status_code=status_code, media_type="application/json")
 
 
 async def _published(request: Request, slug: str, locale: str) -> Article:
@@ -32,24 +27,27 @@ async def _published(request: Request, slug: str, locale: str) -> Article:
 
 
 async def get_article(request: Request) -> Response:
-    query = params.query(request, {"locale", "fields", "format"})
-    fmt = params.output_format(query)
-    fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
+    if _preview(request):
+        return await management.preview_article(request)
+    query = params.query(request, {"locale", "fields", "format", "preview"})
     article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
-    if fmt.name == "json":
-        return json_response(article.model_dump(mode="json", include=fields))
-    return Response(fmt.article(article), media_type=fmt.media_type)
+    return article_response(article, query)
 
 
 async def get_section(request: Request) -> Response:
-    query = params.query(request, {"locale", "format"})
-    fmt = params.output_format(query)
+    if _preview(request):
+        return await management.preview_section(request)
+    query = params.query(request, {"locale", "format", "preview"})
     article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
-    anchor = request.path_params["anchor"]
-    section = next((s for s in article.sections if s.anchor == anchor), None)
-    if section is None:
-        raise NotFound(f"article {article.slug!r} has no section with anchor {anchor!r}")
-    return Response(fmt.section(section), media_type=fmt.media_type)
+    return section_response(section_by_anchor(article, request.path_params["anchor"]), query)
+
+
+def _preview(request: Request) -> bool:
+    """`?preview=true` asks for the draft (a management request); `false` or no value, the published article."""
+    value = request.query_params.get("preview", "false")
+    if value not in ("true", "false"):
+        raise bad_parameter("preview", f"preview {value!r} is not a boolean: use preview=true or leave it out")
+    return value == "true"
 
 
 async def list_articles(request: Request) -> Response:

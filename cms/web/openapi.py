@@ -13,9 +13,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import cms
-from cms.core.article import ARTICLE_FIELDS, Article, ArticleInput, Section
+from cms.core.article import ARTICLE_FIELDS, Article, ArticleInput, Section, SectionInput
 from cms.core.render import FORMATS
 from cms.core.schema import component_schemas
+from cms.services.publishing import Publication
+from cms.services.revisions import RevisionDetail, RevisionPage
+from cms.web.history import CreatedToken, NewToken, TokenList
+from cms.web.management import NewSection, PublishRequest
 from cms.web.schemas import ArticlePage, Problem, SiteInfo
 
 _REF = "#/components/schemas/"
@@ -55,63 +59,220 @@ def _formatted(ref: str, description: str) -> dict[str, Any]:
 
 
 BAD_PARAMETER = _problem("An unknown query parameter or a value out of range; `parameter` names it.")
-NOT_FOUND = _problem("No published article (or section) by that name.")
+NOT_FOUND = _problem("No such article, section, revision or token.")
 MOVED = {"description": "The slug was renamed: `Location` is the new URL, query string kept."}
+PREVIEW = _param(
+    "preview", "query", "`true` serves the current draft (needs the `preview` scope).", {"type": "boolean"}
+)
+VERSION = _param("n", "path", "A revision's version number.", {"type": "integer", "minimum": 1}, required=True)
+TOKEN_ID = _param("id", "path", "The token's id.", {"type": "string"}, required=True)
+IF_MATCH = _param("If-Match", "header", "The draft's ETag, as the last read or write returned it.", {"type": "string"})
+IF_MATCH_REQUIRED = IF_MATCH | {"required": True}
+
+WRITE_ERRORS = {
+    "400": _problem("Malformed JSON, or a bad query parameter."),
+    "401": _problem("No token, or an unknown or revoked one (`WWW-Authenticate: Bearer`)."),
+    "403": _problem("The token lacks the scope this route needs."),
+    "404": NOT_FOUND,
+    "308": {"description": "The slug was renamed: repeat the request at `Location`."},
+    "412": _problem("The If-Match ETag is not the draft's current one: nothing changed; `ETag` is the current one."),
+    "413": _problem("The body is larger than CMS_MAX_BODY_BYTES."),
+    "415": _problem("The body's content type is not accepted here."),
+    "422": _problem("The content is not valid: `errors` lists each field's path and message."),
+}
 
 
-def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any], **errors: Any) -> dict[str, Any]:
-    return {"get": {"summary": summary, "parameters": parameters, "responses": {"200": ok, **errors}}}
+def _op(summary: str, parameters: list[dict[str, Any]], responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "parameters": parameters, "responses": responses, **extra}
+
+
+def _write(
+    summary: str, scope: str, parameters: list[dict[str, Any]], ok: dict[str, Any], body: str | None = None,
+    media_types: tuple[str, ...] = ("application/json",), code: str = "200",
+) -> dict[str, Any]:  # fmt: skip
+    operation = _op(f"{summary} (scope `{scope}`)", parameters, {code: ok, **WRITE_ERRORS}, security=[{"bearer": []}])
+    if body:
+        schema = {"$ref": _REF + body}
+        operation["requestBody"] = {"required": True, "content": {kind: {"schema": schema} for kind in media_types}}
+    return operation
 
 
 def build_openapi() -> dict[str, Any]:
     _, schemas = component_schemas(
         [
             (ArticleInput, "validation"),
+            (NewSection, "validation"),
+            (SectionInput, "validation"),
+            (PublishRequest, "validation"),
+            (NewToken, "validation"),
             (Article, "serialization"),
             (Section, "serialization"),
             (ArticlePage, "serialization"),
             (SiteInfo, "serialization"),
+            (Publication, "serialization"),
+            (RevisionPage, "serialization"),
+            (RevisionDetail, "serialization"),
+            (TokenList, "serialization"),
+            (CreatedToken, "serialization"),
             (Problem, "serialization"),
         ],
         _REF,
     )
     status_ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    draft = _json("Article", "The draft, with its new `ETag`.")
+    no_content = {"description": "Done; no body."}
+    article_path = [SLUG, LOCALE]
     paths = {
-        "/api/v1/articles": _get(
-            "Published articles, newest first (keyset pagination).",
-            [LOCALE, FIELDS, LIMIT, CURSOR],
-            _json("ArticlePage", "A page of article summaries."),
-            **{"400": BAD_PARAMETER},
-        ),
-        "/api/v1/articles/{slug}": _get(
-            "One published article.",
-            [SLUG, LOCALE, FIELDS, FORMAT],
-            _formatted("Article", "The article in the requested format."),
-            **{"301": MOVED, "400": BAD_PARAMETER, "404": NOT_FOUND},
-        ),
-        "/api/v1/articles/{slug}/sections/{anchor}": _get(
-            "One section of a published article.",
-            [SLUG, ANCHOR, LOCALE, FORMAT],
-            _formatted("Section", "The section in the requested format."),
-            **{"301": MOVED, "400": BAD_PARAMETER, "404": NOT_FOUND},
-        ),
-        "/api/v1/site": _get("The site's name and locales.", [], _json("SiteInfo", "The site.")),
-        "/api/v1/schema": _get(
-            "JSON Schema (2020-12) of the article input, every block type under $defs by its type name.",
-            [],
-            {"description": "The schema.", "content": {"application/schema+json": {"schema": {"type": "object"}}}},
-        ),
-        "/healthz": _get("Liveness: the process answers.", [], status_ok),
-        "/readyz": _get(
-            "Readiness: the database answers.", [], status_ok, **{"503": _problem("The database does not answer.")}
-        ),
+        "/api/v1/articles": {
+            "get": _op(
+                "Published articles, newest first (keyset pagination).",
+                [LOCALE, FIELDS, LIMIT, CURSOR],
+                {"200": _json("ArticlePage", "A page of article summaries."), "400": BAD_PARAMETER},
+            ),
+            "post": _write(
+                "Create a draft from JSON or from Markdown with front matter",
+                "write",
+                [LOCALE],
+                draft,
+                "ArticleInput",
+                ("application/json", "text/markdown"),
+                code="201",
+            ),
+        },
+        "/api/v1/articles/{slug}": {
+            "get": _op(
+                "One published article; with preview=true, the current draft.",
+                [SLUG, LOCALE, FIELDS, FORMAT, PREVIEW],
+                {
+                    "200": _formatted("Article", "The article in the requested format."),
+                    "301": MOVED,
+                    "400": BAD_PARAMETER,
+                    "404": NOT_FOUND,
+                },
+            ),
+            "put": _write("Replace the draft", "write", [*article_path, IF_MATCH_REQUIRED], draft, "ArticleInput"),
+            "patch": _write(
+                "Change the draft's title, slug, tags, summary, author or sections (JSON Merge Patch)",
+                "write",
+                [*article_path, IF_MATCH_REQUIRED],
+                draft,
+                "ArticleInput",
+                ("application/merge-patch+json", "application/json"),
+            ),
+            "delete": _write("Delete the article", "write", [*article_path, IF_MATCH], no_content, code="204"),
+        },
+        "/api/v1/articles/{slug}/sections": {
+            "post": _write(
+                "Add a section to the draft",
+                "write",
+                [*article_path, IF_MATCH_REQUIRED],
+                _json("Section", "The new section; `ETag` is the draft's new one."),
+                "NewSection",
+                code="201",
+            ),
+        },
+        "/api/v1/articles/{slug}/sections/{anchor}": {
+            "get": _op(
+                "One section of a published article; with preview=true, of the draft.",
+                [SLUG, ANCHOR, LOCALE, FORMAT, PREVIEW],
+                {
+                    "200": _formatted("Section", "The section in the requested format."),
+                    "301": MOVED,
+                    "400": BAD_PARAMETER,
+                    "404": NOT_FOUND,
+                },
+            ),
+            "put": _write(
+                "Replace one section of the draft",
+                "write",
+                [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED],
+                _json("Section", "The section; `ETag` is the draft's new one."),
+                "SectionInput",
+            ),
+            "delete": _write(
+                "Remove one section of the draft",
+                "write",
+                [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED],
+                no_content,
+                code="204",
+            ),
+        },
+        "/api/v1/articles/{slug}/publish": {
+            "post": _write(
+                "Publish the current draft now, or at `at`",
+                "write",
+                [*article_path, IF_MATCH],
+                _json("Publication", "Where the article stands."),
+                "PublishRequest",
+            ),
+        },
+        "/api/v1/articles/{slug}/unpublish": {
+            "post": _write(
+                "Take the article off delivery; the draft stays",
+                "write",
+                [*article_path, IF_MATCH],
+                _json("Publication", "Where the article stands."),
+            ),
+        },
+        "/api/v1/articles/{slug}/revisions": {
+            "get": _write(
+                "Every saved draft, newest first",
+                "preview",
+                [*article_path, LIMIT, CURSOR],
+                _json("RevisionPage", "A page of revisions."),
+            ),
+        },
+        "/api/v1/articles/{slug}/revisions/{n}": {
+            "get": _write("One saved draft", "preview", [*article_path, VERSION], _json("RevisionDetail", "It.")),
+        },
+        "/api/v1/articles/{slug}/revisions/{n}/restore": {
+            "post": _write(
+                "Make a revision the draft again (a new revision)", "write", [*article_path, VERSION, IF_MATCH], draft
+            ),
+        },
+        "/api/v1/tokens": {
+            "get": _write("Active tokens (never their secrets)", "admin", [], _json("TokenList", "The tokens.")),
+            "post": _write(
+                "Create a token; its secret is in this response only",
+                "admin",
+                [],
+                _json("CreatedToken", "The token and its secret."),
+                "NewToken",
+                code="201",
+            ),
+        },
+        "/api/v1/tokens/{id}": {
+            "delete": _write("Revoke a token, effective immediately", "admin", [TOKEN_ID], no_content, code="204"),
+        },
+        "/api/v1/site": {"get": _op("The site's name and locales.", [], {"200": _json("SiteInfo", "The site.")})},
+        "/api/v1/schema": {
+            "get": _op(
+                "JSON Schema (2020-12) of the article input, every block type under $defs by its type name.",
+                [],
+                {
+                    "200": {
+                        "description": "The schema.",
+                        "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                    }
+                },
+            ),
+        },
+        "/healthz": {"get": _op("Liveness: the process answers.", [], {"200": status_ok})},
+        "/readyz": {
+            "get": _op(
+                "Readiness: the database answers.", [], {"200": status_ok, "503": _problem("The database does not.")}
+            ),
+        },
     }
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "info": {"title": "cms", "version": cms.__version__, "description": "A small, strict headless CMS."},
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }
 
 

@@ -4,39 +4,46 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound
+from cms.core.blocks import error_list
+from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound, StaleDraft
+from cms.services.drafts import draft_tag
+
+# RFC 9110's names, where older Pythons' HTTPStatus still has RFC 7231's: titles must not change with the runtime.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
 class ProblemResponse(Response):
     media_type = "application/problem+json"
 
     def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
-        body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail, **extra}
+        title = _TITLES.get(status) or HTTPStatus(status).phrase
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
         super().__init__(orjson.dumps(body), status_code=status, headers=headers)
 
 
 class Problem(Exception):
     """Raised by handlers for a client error that has no domain meaning (a bad query parameter, say)."""
 
-    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
-        self.status, self.detail, self.extra = status, detail, extra
+        self.status, self.detail, self.headers, self.extra = status, detail, headers, extra
 
 
 def bad_parameter(name: str, detail: str) -> Problem:
     return Problem(400, detail, parameter=name)
 
 
-_STATUS: dict[type[CMSError], int] = {NotFound: 404, Conflict: 409, InvalidContent: 422}
+_STATUS: dict[type[CMSError], int] = {NotFound: 404, Conflict: 409, StaleDraft: 412, InvalidContent: 422}
 
 
 async def on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
-    return ProblemResponse(exc.status, exc.detail, **exc.extra)
+    return ProblemResponse(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
@@ -44,7 +51,24 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidContent):
         errors = [{"path": e.path, "message": e.message} for e in exc.errors]
         return ProblemResponse(status, "the content is not valid: see errors", errors=errors)
+    if isinstance(exc, StaleDraft):
+        current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
+        detail = f"the draft has changed since you read it: the current ETag is {current}; fetch it and retry"
+        return ProblemResponse(status, detail, headers={"ETag": current})
     return ProblemResponse(status, str(exc))
+
+
+async def on_validation_error(request: Request, exc: Exception) -> Response:
+    """Pydantic's errors: malformed JSON is 400, anything else 422 with one path per error."""
+    assert isinstance(exc, ValidationError)
+    errors = error_list(exc)
+    if any(e["type"] == "json_invalid" for e in exc.errors(include_url=False)):
+        return ProblemResponse(400, f"the body is not valid JSON: {errors[0]['message']}")
+    return ProblemResponse(422, "the content is not valid: see errors", errors=errors)
+
+
+def quoted_etag(tag: str) -> str:
+    return f'"{tag}"'
 
 
 async def on_moved(request: Request, exc: Exception) -> Response:
@@ -74,6 +98,7 @@ _DEFAULT_DETAIL = {
 EXCEPTION_HANDLERS = {
     Problem: on_problem,
     Moved: on_moved,
+    ValidationError: on_validation_error,
     CMSError: on_domain_error,
     HTTPException: on_http_exception,
     Exception: on_unexpected,

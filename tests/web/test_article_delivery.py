@@ -69,7 +69,7 @@ async def test_unknown_query_parameter_answers_400_naming_it(client, publish):
         "type": "about:blank",
         "title": "Bad Request",
         "status": 400,
-        "detail": "unknown query parameter 'expand': this route takes fields, format, locale",
+        "detail": "unknown query parameter 'expand': this route takes fields, format, locale, preview",
         "parameter": "expand",
     }
 
@@ -118,11 +118,8 @@ async def test_invalid_slug_answers_404(client):
     assert response.status_code == 404
 
 
-async def test_draft_is_not_served(client):
-    from cms.core.article import ArticleInput
-    from cms.services import drafts
-
-    await drafts.create(ArticleInput(title="Only A Draft"), default_locale="en")
+async def test_draft_is_not_served(client, editor):
+    await client.post("/api/v1/articles", json={"title": "Only A Draft"}, headers=editor)
 
     response = await client.get("/api/v1/articles/only-a-draft")
 

@@ -72,11 +72,8 @@ async def test_listing_is_per_locale(client, publish):
     assert response.json() == {"items": [{"slug": "hallo"}], "next_cursor": None}
 
 
-async def test_drafts_are_not_listed(client, publish):
-    from cms.core.article import ArticleInput
-    from cms.services import drafts
-
-    await drafts.create(ArticleInput(title="Only A Draft"), default_locale="en")
+async def test_drafts_are_not_listed(client, editor):
+    await client.post("/api/v1/articles", json={"title": "Only A Draft"}, headers=editor)
 
     response = await client.get("/api/v1/articles")
 

@@ -1,0 +1,30 @@
+"""Bearer tokens -> the caller; 401 without a valid token, 403 without the scope."""
+
+from starlette.requests import Request
+
+from cms.services import tokens
+from cms.services.tokens import TokenInfo
+from cms.web.problems import Problem
+
+_CHALLENGE = 'Bearer realm="cms"'
+
+
+async def require(request: Request, scope: str) -> TokenInfo:
+    """The token making this request, which must carry `scope`."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Problem(
+            401,
+            "this route needs a token: send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": _CHALLENGE},
+        )
+    token = await tokens.authenticate(secret.strip())
+    if token is None:
+        raise Problem(
+            401,
+            "the token is not valid (unknown or revoked): create one with 'cms token create'",
+            headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+        )
+    if scope not in token.scopes:
+        raise Problem(403, f"token {token.name!r} lacks the {scope!r} scope this route needs")
+    return token

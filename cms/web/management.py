@@ -1,0 +1,183 @@
+"""Authenticated writes: articles, their sections, publishing. Each route: auth -> parse -> one service call."""
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cms.core.article import Article, ArticleInput, SectionInput, section_by_anchor
+from cms.core.markdown_in import parse_markdown
+from cms.services import drafts, publishing
+from cms.web import auth, bodies, params
+from cms.web.preconditions import if_match
+from cms.web.problems import quoted_etag
+from cms.web.responses import article_response, json_response, section_response
+
+PRIVATE = "private, no-store"
+
+
+class NewSection(SectionInput):
+    """A section to add; `position` is a 0-based index in the article's sections (absent: last)."""
+
+    position: Annotated[int, Field(ge=0)] | None = None
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    at: AwareDatetime | None = None
+    """RFC 3339 with an offset; absent or past means now."""
+
+
+def draft_headers(article: Article) -> dict[str, str]:
+    return {"ETag": quoted_etag(drafts.draft_tag(article.id, article.version)), "Cache-Control": PRIVATE}
+
+
+def draft_response(article: Article, status: int = 200, **headers: str) -> Response:
+    response = json_response(article.model_dump(mode="json"), status)
+    response.headers.update(draft_headers(article) | headers)
+    return response
+
+
+def _locale(request: Request, allowed: tuple[str, ...] = ("locale",)) -> str:
+    return params.locale(params.query(request, allowed), request.app.state.settings.default_locale)
+
+
+def _article_url(request: Request, article: Article) -> str:
+    url = f"/api/v1/articles/{article.slug}"
+    return url if article.locale == request.app.state.settings.default_locale else f"{url}?locale={article.locale}"
+
+
+async def create_article(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    kind = bodies.require_media_type(request, (bodies.JSON, bodies.MARKDOWN))
+    if kind == bodies.MARKDOWN:
+        new = parse_markdown(await bodies.text(request))
+    else:
+        new = await bodies.model(request, ArticleInput)
+    article = await drafts.create(new.model_copy(update={"locale": new.locale or locale}), locale, token.name)
+    return draft_response(article, 201, Location=_article_url(request, article))
+
+
+async def replace_article(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=True)
+    new = await bodies.model(request, ArticleInput)
+    article = await drafts.replace(request.path_params["slug"], locale, new, expected, token.name)
+    return draft_response(article)
+
+
+async def patch_article(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=True)
+    patch = await bodies.json_value(request, (bodies.MERGE_PATCH, bodies.JSON))
+    article = await drafts.patch(request.path_params["slug"], locale, patch, expected, token.name)
+    return draft_response(article)
+
+
+async def delete_article(request: Request) -> Response:
+    await auth.require(request, "write")
+    locale = _locale(request)
+    await publishing.delete(request.path_params["slug"], locale, if_match(request, required=False))
+    return Response(status_code=204)
+
+
+async def add_section(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=True)
+    new = await bodies.model(request, NewSection)
+    section = SectionInput.model_validate(new.model_dump(exclude={"position"}, exclude_none=True))
+    slug = request.path_params["slug"]
+    article = await drafts.add_section(slug, locale, section, new.position, expected, token.name)
+    added = article.sections[-1 if new.position is None else new.position]
+    location = f"/api/v1/articles/{article.slug}/sections/{added.anchor}?preview=true"
+    response = json_response(added.model_dump(mode="json"), 201)
+    response.headers.update(draft_headers(article) | {"Location": location})
+    return response
+
+
+async def replace_section(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=True)
+    new = await bodies.model(request, SectionInput)
+    slug, anchor = request.path_params["slug"], request.path_params["anchor"]
+    article = await drafts.replace_section(slug, locale, anchor, new, expected, token.name)
+    replaced = next(s for s in article.sections if s.anchor == (new.anchor or anchor))
+    response = json_response(replaced.model_dump(mode="json"))
+    response.headers.update(draft_headers(article))
+    return response
+
+
+async def delete_section(request: Request) -> Response:
+    token = await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=True)
+    slug, anchor = request.path_params["slug"], request.path_params["anchor"]
+    article = await drafts.delete_section(slug, locale, anchor, expected, token.name)
+    return Response(status_code=204, headers=draft_headers(article))
+
+
+async def publish(request: Request) -> Response:
+    await auth.require(request, "write")
+    locale = _locale(request)
+    expected = if_match(request, required=False)
+    at = (await _publish_request(request)).at
+    state = await publishing.publish(request.path_params["slug"], locale, expected, at=at)
+    return json_response(state.model_dump(mode="json"))
+
+
+async def _publish_request(request: Request) -> PublishRequest:
+    """The body is optional: none (or `{}`) publishes now."""
+    if not request.headers.get("content-length", "").strip("0") and "transfer-encoding" not in request.headers:
+        return PublishRequest()
+    return await bodies.model(request, PublishRequest)
+
+
+async def unpublish(request: Request) -> Response:
+    await auth.require(request, "write")
+    locale = _locale(request)
+    state = await publishing.unpublish(request.path_params["slug"], locale, if_match(request, required=False))
+    return json_response(state.model_dump(mode="json"))
+
+
+async def preview_article(request: Request) -> Response:
+    """GET ?preview=true: the current draft, never cached by anyone but the client."""
+    query = await _preview_query(request, {"preview", "locale", "fields", "format"})
+    article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
+    return article_response(article, query, {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+
+
+async def preview_section(request: Request) -> Response:
+    query = await _preview_query(request, {"preview", "locale", "format"})
+    article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
+    section = section_by_anchor(article, request.path_params["anchor"])
+    return section_response(section, query, {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+
+
+async def _preview_query(request: Request, allowed: set[str]) -> dict[str, str]:
+    await auth.require(request, "preview")
+    return params.query(request, allowed)
+
+
+def _default_or(query: dict[str, str], request: Request) -> str:
+    return params.locale(query, request.app.state.settings.default_locale)
+
+
+routes = [
+    Route("/api/v1/articles", create_article, methods=["POST"]),
+    Route("/api/v1/articles/{slug}", replace_article, methods=["PUT"]),
+    Route("/api/v1/articles/{slug}", patch_article, methods=["PATCH"]),
+    Route("/api/v1/articles/{slug}", delete_article, methods=["DELETE"]),
+    Route("/api/v1/articles/{slug}/sections", add_section, methods=["POST"]),
+    Route("/api/v1/articles/{slug}/sections/{anchor}", replace_section, methods=["PUT"]),
+    Route("/api/v1/articles/{slug}/sections/{anchor}", delete_section, methods=["DELETE"]),
+    Route("/api/v1/articles/{slug}/publish", publish, methods=["POST"]),
+    Route("/api/v1/articles/{slug}/unpublish", unpublish, methods=["POST"]),
+]
