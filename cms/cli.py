@@ -1,12 +1,14 @@
 """The `cms` command: serve, migrate, seed, token create."""
 
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
+import uvicorn.config
 from rich.console import Console
 
 from cms.config import ConfigError, Settings
@@ -56,8 +58,15 @@ def serve(
         port=port,
         workers=workers,
         timeout_graceful_shutdown=10,
-        log_level="info",
+        log_config=_log_config(),
     )
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus our own loggers (scheduled publishing, say) on the same handler."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["cms"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @app.command()

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from tortoise.exceptions import DBConnectionError, OperationalError
 
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound, StaleDraft
@@ -86,6 +87,14 @@ async def on_http_exception(request: Request, exc: Exception) -> Response:
     return ProblemResponse(exc.status_code, detail or exc.detail, headers=exc.headers)
 
 
+async def on_database_unavailable(request: Request, exc: Exception) -> Response:
+    """A database that is down, or SQLite busy beyond its timeout, is a 503 to retry, not a server bug."""
+    if isinstance(exc, DBConnectionError) or "database is locked" in str(exc):
+        detail = "the database is busy or unreachable: retry in a moment"
+        return ProblemResponse(503, detail, headers={"Retry-After": "1"})
+    return await on_unexpected(request, exc)
+
+
 async def on_unexpected(request: Request, exc: Exception) -> Response:
     return ProblemResponse(500, "the server failed to answer this request; it has been logged")
 
@@ -101,5 +110,7 @@ EXCEPTION_HANDLERS = {
     ValidationError: on_validation_error,
     CMSError: on_domain_error,
     HTTPException: on_http_exception,
+    OperationalError: on_database_unavailable,
+    DBConnectionError: on_database_unavailable,
     Exception: on_unexpected,
 }

@@ -1,0 +1,61 @@
+"""A real `cms serve` in a subprocess, for behaviour that needs workers, restarts or signals."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(database_url: str, log: Path, workers: int = 2, timeout: float = 30) -> Iterator[Server]:
+    """`cms serve --workers N` on a free port; yields once /readyz answers; stops it with SIGTERM."""
+    port = free_port()
+    env = {**os.environ, "CMS_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "cms", "serve", "--port", str(port), "--workers", str(workers)]
+    with (
+        log.open("w") as output,
+        subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT) as process,
+    ):
+        server = Server(f"http://127.0.0.1:{port}", log)
+        try:
+            _wait_until_ready(server, process, timeout)
+            yield server
+        finally:
+            process.terminate()
+            code = process.wait(timeout=30)
+        assert code == 0, f"cms serve exited with {code}:\n{server.output()}"
+
+
+def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"cms serve exited early:\n{server.output()}"
+        try:
+            if httpx.get(f"{server.url}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"cms serve was not ready within {timeout} s:\n{server.output()}"
+        time.sleep(0.2)
