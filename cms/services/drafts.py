@@ -8,7 +8,7 @@ and a stale version fails before anything is written) -> `_move_slug` -> `write_
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from cms.core.article import Article, ArticleInput, Document, SectionInput, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.merge_patch import merge_patch
+from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
 from cms.storage.models import Article as ArticleRow
 from cms.storage.queries import to_article
@@ -178,35 +179,7 @@ async def _move_slug(article: ArticleRow, new_slug: str) -> None:
     await ArticleRow.filter(id=article.id).update(slug=new_slug)
     await SlugRedirect.create(locale=article.locale, slug=old_slug, article_id=article.id)
     article.slug = new_slug
-
-
-async def write_edition(article: ArticleRow, stage: str, version: int, document: Document) -> Edition:
-    """Replace the `stage` edition of the article by `document`: one row, then its sections in one insert."""
-    await Edition.filter(article_id=article.id, stage=stage).delete()
-    edition = await Edition.create(
-        article_id=article.id,
-        stage=stage,
-        version=version,
-        title=document.title,
-        summary=document.summary,
-        tags=document.tags,
-        author=document.author,
-        updated_at=datetime.now(UTC),
-    )
-    await Section.bulk_create(
-        [
-            Section(
-                edition_id=edition.id,
-                position=position,
-                uid=section.id,
-                anchor=section.anchor,
-                heading=section.heading,
-                blocks=[block.model_dump(mode="json") for block in section.blocks],
-            )
-            for position, section in enumerate(document.sections)
-        ]
-    )
-    return edition
+    await rename_published(article)
 
 
 async def _save_revision(article: ArticleRow, version: int, document: Document, token_name: str | None) -> None:

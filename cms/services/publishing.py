@@ -9,11 +9,14 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
+import orjson
 from pydantic import BaseModel
 from tortoise.transactions import in_transaction
 
+from cms.core.article import Article, Document
 from cms.core.errors import StaleDraft
-from cms.services.drafts import current_document, expected_version, find, write_edition
+from cms.services.drafts import current_document, expected_version, find
+from cms.storage.editions import record_delivery_change, write_edition
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
 
@@ -80,9 +83,23 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
         )  # fmt: skip
         if claimed == 0:
             return False
-        await write_edition(article, PUBLISHED, version, document)
+        snapshot = _snapshot(article, version, document, published_at, now)
+        await write_edition(article, PUBLISHED, version, document, snapshot)
+        await record_delivery_change(article.uid)
     await article.refresh_from_db()
     return True
+
+
+def _snapshot(article: ArticleRow, version: int, document: Document, published_at: datetime, now: datetime) -> bytes:
+    """The published article exactly as delivery serves it in JSON, made once here rather than on every read."""
+    published = Article.model_validate(
+        {
+            "id": article.uid, "slug": article.slug, "locale": article.locale, **document.model_dump(),
+            "status": "published", "version": version, "published_at": published_at, "updated_at": now,
+        },
+        strict=False,
+    )  # fmt: skip
+    return orjson.dumps(published.model_dump(mode="json"))
 
 
 async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publication:
@@ -94,6 +111,7 @@ async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publi
             status="draft", published_version=None, published_at=None, scheduled_at=None, scheduled_version=None
         )
         await Edition.filter(article_id=article.id, stage=PUBLISHED).delete()
+        await record_delivery_change(article.uid)
     await article.refresh_from_db()
     return _publication(article)
 
@@ -102,7 +120,9 @@ async def delete(slug: str, locale: str, if_match: list[str] | None) -> None:
     """Delete the article with its editions, revisions and old slugs."""
     article = await find(slug, locale)
     _check(article, if_match)
-    await ArticleRow.filter(id=article.id).delete()
+    async with in_transaction():
+        await ArticleRow.filter(id=article.id).delete()
+        await record_delivery_change(article.uid)
 
 
 async def publish_due(now: datetime) -> list[str]:

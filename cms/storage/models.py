@@ -55,10 +55,40 @@ class Edition(Model):
     tags = fields.JSONField(default=list)
     author = fields.CharField(max_length=200, null=True)
     updated_at = fields.DatetimeField()
+    body_text = fields.TextField(default="")
+    snapshot = fields.TextField(null=True)
 
     class Meta:
         table = "edition"
         unique_together = (("article", "stage"),)
+
+
+class EditionTag(Model):
+    """One row per tag of an edition, so that `?tag=` is an indexed join on both databases."""
+
+    id = fields.IntField(primary_key=True)
+    edition: fields.ForeignKeyRelation[Edition] = fields.ForeignKeyField(
+        "models.Edition", related_name="tag_rows", on_delete=fields.CASCADE
+    )
+    tag = fields.CharField(max_length=50, db_index=True)
+
+    class Meta:
+        table = "edition_tag"
+        unique_together = (("edition", "tag"),)
+
+
+class DeliveryChange(Model):
+    """A change of what delivery serves (publish, unpublish, delete, slug change), in commit order.
+
+    Every worker follows this log to evict its cache: see cms/services/delivery_cache.py.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    article_uid = fields.CharField(max_length=32)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "delivery_change"
 
 
 class Section(Model):

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 from cms.config import Settings
 from cms.services import publishing
 from cms.storage import db
-from cms.web import delivery, history, management, openapi, ops
+from cms.web import delivery, history, listing, management, openapi, ops
 from cms.web.middleware import RequestId
 from cms.web.problems import EXCEPTION_HANDLERS
 
@@ -46,7 +46,14 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             )
         )
     app = Starlette(
-        routes=[*delivery.routes, *management.routes, *history.routes, *ops.routes, *openapi.routes()],
+        routes=[
+            *listing.routes,
+            *delivery.routes,
+            *management.routes,
+            *history.routes,
+            *ops.routes,
+            *openapi.routes(),
+        ],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Article, section_by_anchor
+from cms.core.article import Article, section_by_anchor
 from cms.core.errors import Moved, NotFound
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
@@ -50,22 +50,6 @@ def _preview(request: Request) -> bool:
     return value == "true"
 
 
-async def list_articles(request: Request) -> Response:
-    query = params.query(request, {"locale", "fields", "limit", "cursor"})
-    fields = params.fields(query, ARTICLE_FIELDS, SUMMARY_FIELDS)
-    try:
-        page = await queries.published_summaries(
-            locale=params.locale(query, _default_locale(request)),
-            limit=params.limit(query),
-            cursor=query.get("cursor"),
-            with_sections="sections" in fields,
-        )
-    except queries.BadCursor as exc:
-        raise bad_parameter("cursor", str(exc)) from None
-    items = [article.model_dump(mode="json", include=fields) for article in page.items]
-    return json_response({"items": items, "next_cursor": page.next_cursor})
-
-
 async def get_site(request: Request) -> Response:
     params.query(request, ())
     default = _default_locale(request)
@@ -87,7 +71,6 @@ def _default_locale(request: Request) -> str:
 
 
 routes = [
-    Route("/api/v1/articles", list_articles, methods=["GET"], name="list_articles"),
     Route("/api/v1/articles/{slug}", get_article, methods=["GET"], name="article"),
     Route("/api/v1/articles/{slug}/sections/{anchor}", get_section, methods=["GET"], name="section"),
     Route("/api/v1/site", get_site, methods=["GET"], name="site"),

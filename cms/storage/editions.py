@@ -1,0 +1,74 @@
+"""Writing editions, and the log of changes to what delivery serves. Called inside the services' transactions."""
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from tortoise import connections
+
+from cms.core.article import Document
+from cms.core.render import text
+from cms.storage.models import PUBLISHED, DeliveryChange, Edition, EditionTag, Section
+from cms.storage.models import Article as ArticleRow
+
+DELIVERY_CHANNEL = "cms_delivery"
+CHANGE_LOG_KEPT = timedelta(hours=1)
+
+
+async def write_edition(
+    article: ArticleRow, stage: str, version: int, document: Document, snapshot: bytes | None = None
+) -> Edition:
+    """Replace the `stage` edition of the article by `document`: the row, its tags, its sections in one insert.
+
+    `snapshot` is the published article serialised as delivery serves it (JSON), so a delivery GET is one lookup.
+    """
+    await Edition.filter(article_id=article.id, stage=stage).delete()
+    edition = await Edition.create(
+        article_id=article.id,
+        stage=stage,
+        version=version,
+        title=document.title,
+        summary=document.summary,
+        tags=document.tags,
+        author=document.author,
+        updated_at=datetime.now(UTC),
+        body_text="\n\n".join(text.section(section).decode() for section in document.sections),
+        snapshot=snapshot.decode() if snapshot is not None else None,
+    )
+    await EditionTag.bulk_create([EditionTag(edition_id=edition.id, tag=tag) for tag in document.tags])
+    await Section.bulk_create(
+        [
+            Section(
+                edition_id=edition.id,
+                position=position,
+                uid=section.id,
+                anchor=section.anchor,
+                heading=section.heading,
+                blocks=[block.model_dump(mode="json") for block in section.blocks],
+            )
+            for position, section in enumerate(document.sections)
+        ]
+    )
+    return edition
+
+
+async def rename_published(article: ArticleRow) -> None:
+    """After a slug change: the published snapshot carries the new slug, and every worker hears of it."""
+    edition = await Edition.get_or_none(article_id=article.id, stage=PUBLISHED)
+    if edition is None or edition.snapshot is None:
+        return
+    snapshot = orjson.loads(edition.snapshot)
+    snapshot["slug"] = article.slug
+    await Edition.filter(id=edition.id).update(snapshot=orjson.dumps(snapshot).decode())
+    await record_delivery_change(article.uid)
+
+
+async def record_delivery_change(article_uid: str) -> None:
+    """Log that delivery of this article changed; on PostgreSQL also NOTIFY, delivered on commit (never on rollback).
+
+    Workers evict their cached copy when they hear of it: see cms/services/delivery_cache.py.
+    """
+    await DeliveryChange.create(article_uid=article_uid)
+    await DeliveryChange.filter(created_at__lt=datetime.now(UTC) - CHANGE_LOG_KEPT).delete()
+    connection = connections.get("default")  # inside the transaction: the transaction's own connection
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query("SELECT pg_notify($1, $2)", [DELIVERY_CHANNEL, article_uid])
