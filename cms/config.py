@@ -20,6 +20,8 @@ VARIABLES: dict[str, str] = {
     "CMS_CORS_ORIGINS": "Comma-separated origins allowed by CORS, `*` for any (default empty: no CORS headers)",
     "CMS_MAX_BODY_BYTES": "Largest request body accepted (default 2097152, 2 MiB)",
     "CMS_CACHE_MAX_AGE": "`max-age` of delivery responses, in seconds (default 60)",
+    "CMS_CACHE_STALE_WHILE_REVALIDATE": "`stale-while-revalidate` of delivery responses, in seconds (default 300)",
+    "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
 }
 
 
@@ -47,6 +49,8 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 2 * 1024 * 1024
     cache_max_age: int = 60
+    cache_stale_while_revalidate: int = 300
+    cache_max_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -61,6 +65,10 @@ class Settings:
             cors_origins=origins,
             max_body_bytes=_int(env, "CMS_MAX_BODY_BYTES", cls.max_body_bytes, 1024),
             cache_max_age=_int(env, "CMS_CACHE_MAX_AGE", cls.cache_max_age, 0),
+            cache_stale_while_revalidate=_int(
+                env, "CMS_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate, 0
+            ),
+            cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
         )
 
 

@@ -20,8 +20,10 @@ from tortoise import connections
 
 from cms.config import Settings
 from cms.services import tokens
+from cms.services.delivery_cache import DeliveryCache
 from cms.storage import db
 from cms.web.app import create_app
+from cms.web.middleware import RequestId
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
 TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token")
@@ -82,9 +84,13 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+def app(settings: Settings) -> RequestId:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: RequestId) -> AsyncIterator[httpx.AsyncClient]:
     """The app over ASGI, lifespan run (so the database is open for the test body too)."""
-    app = create_app(settings)
     async with LifespanManager(app) as manager:  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
@@ -125,6 +131,11 @@ def publish(client: httpx.AsyncClient, editor: dict[str, str]) -> Callable[..., 
         return dict(response.json())
 
     return publish
+
+
+def delivery_cache(app: RequestId) -> DeliveryCache:
+    cache: DeliveryCache = app.app.state.delivery_cache  # type: ignore[attr-defined]
+    return cache
 
 
 def is_postgres() -> bool:

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 class Publication(BaseModel):
     """Where an article stands: what publish and unpublish answer."""
 
+    id: str
     slug: str
     locale: str
     status: str
@@ -37,6 +38,7 @@ class Publication(BaseModel):
 
 def _publication(article: ArticleRow) -> Publication:
     return Publication(
+        id=article.uid,
         slug=article.slug,
         locale=article.locale,
         status=article.status,
@@ -84,7 +86,7 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
         if claimed == 0:
             return False
         snapshot = _snapshot(article, version, document, published_at, now)
-        await write_edition(article, PUBLISHED, version, document, snapshot)
+        await write_edition(article, PUBLISHED, version, document, snapshot, updated_at=now)
         await record_delivery_change(article.uid)
     await article.refresh_from_db()
     return True
@@ -116,13 +118,14 @@ async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publi
     return _publication(article)
 
 
-async def delete(slug: str, locale: str, if_match: list[str] | None) -> None:
-    """Delete the article with its editions, revisions and old slugs."""
+async def delete(slug: str, locale: str, if_match: list[str] | None) -> str:
+    """Delete the article with its editions, revisions and old slugs; returns its id."""
     article = await find(slug, locale)
     _check(article, if_match)
     async with in_transaction():
         await ArticleRow.filter(id=article.id).delete()
         await record_delivery_change(article.uid)
+    return article.uid
 
 
 async def publish_due(now: datetime) -> list[str]:

@@ -77,7 +77,7 @@ async def migrate(database_url: str) -> None:
         with _file_lock(_prepare_sqlite(database_url).with_suffix(".migrate-lock")):
             await _migrate(database_url)
         return
-    lock = await asyncpg.connect(_asyncpg_dsn(database_url))
+    lock = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_ID)
         await _migrate(database_url)
@@ -102,7 +102,7 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _asyncpg_dsn(database_url: str) -> str:
+def asyncpg_dsn(database_url: str) -> str:
     """Tortoise's 'postgres://u@h:5432/db?maxsize=10' -> asyncpg's 'postgresql://u@h:5432/db' (pool options dropped)."""
     return "postgresql://" + database_url.split("://", 1)[1].split("?", 1)[0]
 

@@ -15,7 +15,12 @@ CHANGE_LOG_KEPT = timedelta(hours=1)
 
 
 async def write_edition(
-    article: ArticleRow, stage: str, version: int, document: Document, snapshot: bytes | None = None
+    article: ArticleRow,
+    stage: str,
+    version: int,
+    document: Document,
+    snapshot: bytes | None = None,
+    updated_at: datetime | None = None,
 ) -> Edition:
     """Replace the `stage` edition of the article by `document`: the row, its tags, its sections in one insert.
 
@@ -30,7 +35,7 @@ async def write_edition(
         summary=document.summary,
         tags=document.tags,
         author=document.author,
-        updated_at=datetime.now(UTC),
+        updated_at=updated_at or datetime.now(UTC),
         body_text="\n\n".join(text.section(section).decode() for section in document.sections),
         snapshot=snapshot.decode() if snapshot is not None else None,
     )

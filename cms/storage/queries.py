@@ -1,6 +1,7 @@
 """Named reads. Each returns core models (or plain values), never ORM rows, and costs a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from cms.core.article import Article, Section
 from cms.storage.models import PUBLISHED, Edition, Site, SlugRedirect
@@ -42,22 +43,31 @@ def to_article(article: ArticleRow, edition: Edition, sections: list[SectionRow]
     )
 
 
-async def published_by_slug(slug: str, locale: str) -> Article | Redirect | None:
-    """The published article at this slug: 2 queries, whatever its size; a third only for an unknown slug."""
-    edition = (
+@dataclass(frozen=True)
+class Snapshot:
+    """A published article as stored at publish time: the JSON delivery serves, ready to send."""
+
+    article_uid: str
+    json: bytes
+    published: datetime
+    """When this version was published: the `updated_at` inside the JSON, and the response's Last-Modified."""
+
+
+async def published_snapshot(slug: str, locale: str) -> Snapshot | Redirect | None:
+    """The published article at this slug: one indexed query; a second only for an unknown slug."""
+    row = (
         await Edition.filter(stage=PUBLISHED, article__slug=slug, article__locale=locale)
-        .select_related("article")
         .first()
+        .values("snapshot", "updated_at", "article__uid")
     )
-    if edition is None:
+    if row is None:
         return await _renamed(slug, locale)
-    sections = await SectionRow.filter(edition_id=edition.id).order_by("position")
-    return to_article(edition.article, edition, sections)
+    return Snapshot(row["article__uid"], row["snapshot"].encode(), row["updated_at"])
 
 
 async def _renamed(slug: str, locale: str) -> Redirect | None:
-    old = await SlugRedirect.filter(slug=slug, locale=locale).select_related("article").first()
-    return Redirect(old.article.slug) if old else None
+    old = await SlugRedirect.filter(slug=slug, locale=locale).first().values("article__slug")
+    return Redirect(old["article__slug"]) if old else None
 
 
 async def site_name() -> str | None:

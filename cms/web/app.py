@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 
 from cms.config import Settings
 from cms.services import publishing
+from cms.services.delivery_cache import DeliveryCache, follow_changes
 from cms.storage import db
 from cms.web import delivery, history, listing, management, openapi, ops
 from cms.web.middleware import RequestId
@@ -26,12 +27,15 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         await db.migrate(settings.database_url)
         async with db.database(settings.database_url):
             stop = asyncio.Event()
-            schedule = asyncio.create_task(publishing.run_schedule(stop))
+            background = [
+                asyncio.create_task(publishing.run_schedule(stop)),
+                asyncio.create_task(follow_changes(app.state.delivery_cache, settings.database_url, stop)),
+            ]
             try:
                 yield
             finally:
                 stop.set()
-                await schedule
+                await asyncio.gather(*background)
 
     middleware = []
     if settings.cors_origins:
@@ -59,4 +63,5 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes)
     return RequestId(app)

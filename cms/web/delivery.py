@@ -5,20 +5,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.article import Article, section_by_anchor
+from cms.core.article import ARTICLE_FIELDS, section_by_anchor
 from cms.core.errors import Moved, NotFound
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
+from cms.services.delivery_cache import DeliveryCache, Entry
 from cms.storage import queries
 from cms.web import management, params
+from cms.web.http_cache import cached_response, surrogate_key
 from cms.web.problems import bad_parameter
-from cms.web.responses import article_response, json_response, section_response
+from cms.web.responses import json_response, render_article, render_section
 from cms.web.schemas import SiteInfo
 
 
-async def _published(request: Request, slug: str, locale: str) -> Article:
-    """The published article; Moved when the slug was renamed (the client is redirected); else NotFound."""
-    found = await queries.published_by_slug(slug, locale) if is_slug(slug) else None
+async def _published(request: Request, slug: str, locale: str) -> Entry:
+    """The published article, from this worker's cache; Moved when the slug was renamed; else NotFound."""
+    found = await _cache(request).entry(slug, locale) if is_slug(slug) else None
     if isinstance(found, queries.Redirect):
         raise Moved(found.slug, locale)
     if found is None:
@@ -27,19 +29,38 @@ async def _published(request: Request, slug: str, locale: str) -> Article:
 
 
 async def get_article(request: Request) -> Response:
+    """A cache hit costs no query and no rendering: the bytes and their ETag were made by an earlier request."""
     if _preview(request):
         return await management.preview_article(request)
     query = params.query(request, {"locale", "fields", "format", "preview"})
-    article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
-    return article_response(article, query)
+    fmt = params.output_format(query)
+    fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
+    entry = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
+
+    def render() -> tuple[bytes, str]:
+        if fmt.name == "json" and len(fields) == len(ARTICLE_FIELDS):
+            return entry.snapshot, fmt.media_type  # stored at publish time exactly as served
+        return render_article(entry.article(), query)
+
+    rendition = _cache(request).rendition(entry, ("article", fmt.name, *sorted(fields)), render)
+    return cached_response(request, rendition, [surrogate_key(entry.article_uid)], entry.published)
 
 
 async def get_section(request: Request) -> Response:
     if _preview(request):
         return await management.preview_section(request)
     query = params.query(request, {"locale", "format", "preview"})
-    article = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
-    return section_response(section_by_anchor(article, request.path_params["anchor"]), query)
+    fmt = params.output_format(query)
+    entry = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
+    anchor = request.path_params["anchor"]
+    render = lambda: render_section(section_by_anchor(entry.article(), anchor), query)  # noqa: E731
+    rendition = _cache(request).rendition(entry, ("section", anchor, fmt.name), render)
+    return cached_response(request, rendition, [surrogate_key(entry.article_uid)], entry.published)
+
+
+def _cache(request: Request) -> DeliveryCache:
+    cache: DeliveryCache = request.app.state.delivery_cache
+    return cache
 
 
 def _preview(request: Request) -> bool:

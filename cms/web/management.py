@@ -13,7 +13,7 @@ from cms.services import drafts, publishing
 from cms.web import auth, bodies, params
 from cms.web.preconditions import if_match
 from cms.web.problems import quoted_etag
-from cms.web.responses import article_response, json_response, section_response
+from cms.web.responses import json_response, render_article, render_section, rendered
 
 PRIVATE = "private, no-store"
 
@@ -35,7 +35,13 @@ def draft_headers(article: Article) -> dict[str, str]:
     return {"ETag": quoted_etag(drafts.draft_tag(article.id, article.version)), "Cache-Control": PRIVATE}
 
 
-def draft_response(article: Article, status: int = 200, **headers: str) -> Response:
+def delivery_changed(request: Request, article_uid: str) -> None:
+    """This worker forgets its cached copy at once; the others hear of it through the change log (or NOTIFY)."""
+    request.app.state.delivery_cache.evict(article_uid)
+
+
+def draft_response(request: Request, article: Article, status: int = 200, **headers: str) -> Response:
+    delivery_changed(request, article.id)  # a slug change moves the published article too
     response = json_response(article.model_dump(mode="json"), status)
     response.headers.update(draft_headers(article) | headers)
     return response
@@ -59,7 +65,7 @@ async def create_article(request: Request) -> Response:
     else:
         new = await bodies.model(request, ArticleInput)
     article = await drafts.create(new.model_copy(update={"locale": new.locale or locale}), locale, token.name)
-    return draft_response(article, 201, Location=_article_url(request, article))
+    return draft_response(request, article, 201, Location=_article_url(request, article))
 
 
 async def replace_article(request: Request) -> Response:
@@ -68,7 +74,7 @@ async def replace_article(request: Request) -> Response:
     expected = if_match(request, required=True)
     new = await bodies.model(request, ArticleInput)
     article = await drafts.replace(request.path_params["slug"], locale, new, expected, token.name)
-    return draft_response(article)
+    return draft_response(request, article)
 
 
 async def patch_article(request: Request) -> Response:
@@ -77,13 +83,14 @@ async def patch_article(request: Request) -> Response:
     expected = if_match(request, required=True)
     patch = await bodies.json_value(request, (bodies.MERGE_PATCH, bodies.JSON))
     article = await drafts.patch(request.path_params["slug"], locale, patch, expected, token.name)
-    return draft_response(article)
+    return draft_response(request, article)
 
 
 async def delete_article(request: Request) -> Response:
     await auth.require(request, "write")
     locale = _locale(request)
-    await publishing.delete(request.path_params["slug"], locale, if_match(request, required=False))
+    uid = await publishing.delete(request.path_params["slug"], locale, if_match(request, required=False))
+    delivery_changed(request, uid)
     return Response(status_code=204)
 
 
@@ -130,6 +137,7 @@ async def publish(request: Request) -> Response:
     expected = if_match(request, required=False)
     at = (await _publish_request(request)).at
     state = await publishing.publish(request.path_params["slug"], locale, expected, at=at)
+    delivery_changed(request, state.id)
     return json_response(state.model_dump(mode="json"))
 
 
@@ -144,6 +152,7 @@ async def unpublish(request: Request) -> Response:
     await auth.require(request, "write")
     locale = _locale(request)
     state = await publishing.unpublish(request.path_params["slug"], locale, if_match(request, required=False))
+    delivery_changed(request, state.id)
     return json_response(state.model_dump(mode="json"))
 
 
@@ -151,14 +160,14 @@ async def preview_article(request: Request) -> Response:
     """GET ?preview=true: the current draft, never cached by anyone but the client."""
     query = await _preview_query(request, {"preview", "locale", "fields", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
-    return article_response(article, query, {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(render_article(article, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
 
 
 async def preview_section(request: Request) -> Response:
     query = await _preview_query(request, {"preview", "locale", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
     section = section_by_anchor(article, request.path_params["anchor"])
-    return section_response(section, query, {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(render_section(section, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
 
 
 async def _preview_query(request: Request, allowed: set[str]) -> dict[str, str]:

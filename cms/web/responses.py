@@ -13,15 +13,20 @@ def json_response(content: Any, status_code: int = 200, headers: dict[str, str] 
     return Response(orjson.dumps(content), status_code=status_code, headers=headers, media_type="application/json")
 
 
-def article_response(article: Article, query: dict[str, str], headers: dict[str, str] | None = None) -> Response:
+def render_article(article: Article, query: dict[str, str]) -> tuple[bytes, str]:
     """The article in `?format=` (JSON by default, where `?fields=` picks the top-level fields)."""
     fmt = params.output_format(query)
-    fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
     if fmt.name == "json":
-        return json_response(article.model_dump(mode="json", include=fields), headers=headers)
-    return Response(fmt.article(article), media_type=fmt.media_type, headers=headers)
+        fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
+        return orjson.dumps(article.model_dump(mode="json", include=fields)), fmt.media_type
+    return fmt.article(article), fmt.media_type
 
 
-def section_response(section: Section, query: dict[str, str], headers: dict[str, str] | None = None) -> Response:
+def render_section(section: Section, query: dict[str, str]) -> tuple[bytes, str]:
     fmt = params.output_format(query)
-    return Response(fmt.section(section), media_type=fmt.media_type, headers=headers)
+    return fmt.section(section), fmt.media_type
+
+
+def rendered(body_and_type: tuple[bytes, str], headers: dict[str, str] | None = None) -> Response:
+    body, media_type = body_and_type
+    return Response(body, media_type=media_type, headers=headers)

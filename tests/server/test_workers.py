@@ -73,3 +73,44 @@ async def _published_within(base_url: str, path: str, seconds: float) -> httpx.R
             if response.status_code == 200 or asyncio.get_running_loop().time() > deadline:
                 return response
             await asyncio.sleep(0.2)
+
+
+async def test_a_publish_is_seen_by_every_worker_within_one_second(editor, database_url, tmp_path):
+    await drafts.create(ArticleInput(title="Coherent"), default_locale="en")
+    await publishing.publish("coherent", "en", None)
+
+    with serve(database_url, tmp_path / "server.log", workers=3) as server:
+        async with _fresh_connections(server.url) as http:
+            warm = await asyncio.gather(*(http.get("/api/v1/articles/coherent") for _ in range(60)))
+            assert {response.json()["title"] for response in warm} == {"Coherent"}
+
+            edited = await http.put(
+                "/api/v1/articles/coherent", json={"title": "Coherent, edited"}, headers=editor | {"If-Match": "*"}
+            )
+            published = await http.post("/api/v1/articles/coherent/publish", headers=editor)
+            assert (edited.status_code, published.status_code) == (200, 200)
+            await asyncio.sleep(1.0)
+            after = await asyncio.gather(*(http.get("/api/v1/articles/coherent") for _ in range(60)))
+
+    assert {response.json()["title"] for response in after} == {"Coherent, edited"}
+
+
+async def test_an_unpublish_is_seen_by_every_worker_within_one_second(editor, database_url, tmp_path):
+    await drafts.create(ArticleInput(title="Withdrawn"), default_locale="en")
+    await publishing.publish("withdrawn", "en", None)
+
+    with serve(database_url, tmp_path / "server.log", workers=3) as server:
+        async with _fresh_connections(server.url) as http:
+            warm = await asyncio.gather(*(http.get("/api/v1/articles/withdrawn") for _ in range(60)))
+            assert {response.status_code for response in warm} == {200}
+
+            await http.post("/api/v1/articles/withdrawn/unpublish", headers=editor)
+            await asyncio.sleep(1.0)
+            after = await asyncio.gather(*(http.get("/api/v1/articles/withdrawn") for _ in range(60)))
+
+    assert {response.status_code for response in after} == {404}
+
+
+def _fresh_connections(base_url: str) -> httpx.AsyncClient:
+    """A client that opens a connection per request, so the kernel spreads them over every worker."""
+    return httpx.AsyncClient(base_url=base_url, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))

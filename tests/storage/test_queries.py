@@ -6,7 +6,7 @@ import logging
 import pytest
 from tortoise import connections
 
-from tests.conftest import is_postgres
+from tests.conftest import delivery_cache, is_postgres
 
 
 class QueryLog(logging.Handler):
@@ -54,14 +54,26 @@ async def _queries_for(client, query_log, path: str) -> int:
     return len(query_log.queries)
 
 
-async def test_reading_an_article_costs_two_queries_whatever_its_size(client, publish, query_log):
+async def test_an_uncached_article_costs_one_query_whatever_its_size(app, client, publish, query_log):
     await publish(title="Small", sections=_sections(1, 1))
     await publish(title="Large", sections=_sections(40, 20))
+    delivery_cache(app).clear()
 
     small = await _queries_for(client, query_log, "/api/v1/articles/small")
     large = await _queries_for(client, query_log, "/api/v1/articles/large")
 
-    assert (small, large) == (2, 2)
+    assert (small, large) == (1, 1)
+
+
+async def test_a_cached_article_costs_no_query_in_any_format(client, publish, query_log):
+    await publish(title="Large", sections=_sections(40, 20))
+    await client.get("/api/v1/articles/large?format=html")
+
+    json_hit = await _queries_for(client, query_log, "/api/v1/articles/large")
+    html_hit = await _queries_for(client, query_log, "/api/v1/articles/large?format=html")
+    section_hit = await _queries_for(client, query_log, "/api/v1/articles/large/sections/part-3")
+
+    assert (json_hit, html_hit, section_hit) == (0, 0, 0)
 
 
 async def test_a_listing_page_costs_one_query_or_two_with_sections(client, publish, query_log):

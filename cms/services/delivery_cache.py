@@ -1,0 +1,193 @@
+"""The delivery cache: each worker keeps published articles ready to serve, bounded in bytes, least recently used
+out first.
+
+An entry is the published snapshot (the JSON stored at publish time) plus, made on demand, every rendition asked
+for (format, fields, section) with its strong ETag and, for large bodies, its gzip form. A request that hits the
+cache touches neither the database nor a renderer.
+
+Coherence: a publish, unpublish, delete or slug change is logged in `delivery_change` (and NOTIFYed on
+PostgreSQL) in the same transaction. `follow_changes` evicts what changed: on PostgreSQL by LISTEN, on SQLite by
+polling the log every 250 ms (one indexed query). A worker also evicts at once what its own requests changed.
+"""
+
+import asyncio
+import contextlib
+import gzip
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import asyncpg
+
+from cms.core.article import Article
+from cms.storage import queries
+from cms.storage.db import asyncpg_dsn, is_sqlite
+from cms.storage.editions import DELIVERY_CHANNEL
+from cms.storage.models import DeliveryChange
+
+log = logging.getLogger(__name__)
+
+GZIP_MIN_BYTES = 1024
+POLL_INTERVAL = 0.25
+LISTENER_CHECK_INTERVAL = 5.0
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+@dataclass
+class Rendition:
+    body: bytes
+    media_type: str
+    etag: str
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, media_type: str) -> "Rendition":
+        compressed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+        return cls(body, media_type, strong_etag(body), compressed)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"") + 200
+
+
+@dataclass
+class Entry:
+    key: tuple[str, str]
+    """(locale, slug)"""
+    article_uid: str
+    snapshot: bytes
+    published: datetime
+    renditions: dict[tuple[str, ...], Rendition] = field(default_factory=dict)
+    _article: Article | None = None
+
+    def article(self) -> Article:
+        if self._article is None:
+            self._article = Article.model_validate_json(self.snapshot, strict=False)
+        return self._article
+
+    @property
+    def size(self) -> int:
+        # The parsed article is counted as three times its JSON: a rough bound, enough to keep memory flat.
+        parsed = 3 * len(self.snapshot) if self._article is not None else 0
+        return len(self.snapshot) + parsed + sum(r.size for r in self.renditions.values()) + 500
+
+
+class DeliveryCache:
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
+        self._keys_of: dict[str, set[tuple[str, str]]] = {}
+        self._generation = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def entry(self, slug: str, locale: str) -> Entry | queries.Redirect | None:
+        """The published article at this slug, from memory or from one query (then kept, if it fits)."""
+        key = (locale, slug)
+        if (entry := self._entries.get(key)) is not None:
+            self._entries.move_to_end(key)
+            return entry
+        generation = self._generation
+        found = await queries.published_snapshot(slug, locale)
+        if not isinstance(found, queries.Snapshot):
+            return found
+        entry = Entry(key, found.article_uid, found.json, found.published)
+        if generation == self._generation:  # an eviction while we read may concern this article: don't keep it
+            self._entries[key] = entry
+            self._keys_of.setdefault(entry.article_uid, set()).add(key)
+            self.size += entry.size
+            self._shrink()
+        return entry
+
+    def rendition(self, entry: Entry, variant: tuple[str, ...], render: Callable[[], tuple[bytes, str]]) -> Rendition:
+        """The entry rendered as `variant` (format, fields, section…): made once, then served from memory."""
+        if (rendition := entry.renditions.get(variant)) is not None:
+            return rendition
+        before = entry.size
+        rendition = Rendition.of(*render())
+        entry.renditions[variant] = rendition
+        if self._entries.get(entry.key) is entry:
+            self.size += entry.size - before
+            self._shrink()
+        return rendition
+
+    def evict(self, article_uid: str) -> None:
+        self._generation += 1
+        for key in self._keys_of.pop(article_uid, set()):
+            if (entry := self._entries.pop(key, None)) is not None:
+                self.size -= entry.size
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._entries.clear()
+        self._keys_of.clear()
+        self.size = 0
+
+    def _shrink(self) -> None:
+        while self.size > self.max_bytes and self._entries:
+            key, entry = self._entries.popitem(last=False)
+            self.size -= entry.size
+            keys = self._keys_of.get(entry.article_uid)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._keys_of[entry.article_uid]
+
+
+async def follow_changes(cache: DeliveryCache, database_url: str, stop: asyncio.Event) -> None:
+    """Evict what other workers and hosts change, until `stop` is set."""
+    if is_sqlite(database_url):
+        await _poll(cache, stop)
+    else:
+        await _listen(cache, asyncpg_dsn(database_url), stop)
+
+
+async def _poll(cache: DeliveryCache, stop: asyncio.Event) -> None:
+    last = await DeliveryChange.all().order_by("-id").first().values_list("id", flat=True) or 0
+    while not stop.is_set():
+        try:
+            for change_id, article_uid in (
+                await DeliveryChange.filter(id__gt=last).order_by("id").values_list("id", "article_uid")
+            ):
+                cache.evict(str(article_uid))
+                last = int(change_id)
+        except Exception:  # a failed poll (database busy, say) must not stop coherence: clear, then try again
+            log.exception("reading the delivery change log failed; the cache is cleared")
+            cache.clear()
+        await _wait(stop, POLL_INTERVAL)
+
+
+async def _listen(cache: DeliveryCache, dsn: str, stop: asyncio.Event) -> None:
+    """LISTEN on a dedicated connection (a listener pins it); after any loss, clear the cache and reconnect."""
+    while not stop.is_set():
+        try:
+            connection = await asyncpg.connect(dsn)
+        except (OSError, asyncpg.PostgresError):
+            log.exception("the delivery listener cannot connect; retrying")
+            await _wait(stop, 1.0)
+            continue
+        try:
+            await connection.add_listener(DELIVERY_CHANNEL, lambda _c, _pid, _ch, uid: cache.evict(uid))
+            cache.clear()  # changes made while nobody listened are unknown: start afresh
+            while not stop.is_set():
+                await _wait(stop, LISTENER_CHECK_INTERVAL)
+                await connection.execute("SELECT 1")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("the delivery listener lost its connection; reconnecting")
+            cache.clear()
+        finally:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
