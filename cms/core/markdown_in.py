@@ -22,11 +22,27 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from cms.core.article import ArticleInput
+from cms.core.blocks import asset_url
 from cms.core.errors import FieldError, InvalidContent
 
 FRONT_MATTER_KEYS = ("title", "slug", "tags", "summary", "locale", "author")
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+class _AsWritten(MarkdownIt):
+    """markdown-it with link destinations kept as the author wrote them.
+
+    markdown-it normalises a destination for HTML output: it percent-encodes it (`/x|y` -> `/x%7Cy`) and turns
+    an international host into punycode. We are not writing HTML but storing content, whose renderers escape
+    on output, so the destination is what the text says once its Markdown escapes and entities are decoded
+    (markdown-it does that before it calls `normalizeLink`). Undoing the encoding afterwards would be wrong:
+    it cannot tell a `%7C` it wrote from one the author wrote.
+    """
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+
+_MARKDOWN = _AsWritten("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _YAML = YAMLHandler()
 
 _MARK_ORDER = ("strong", "em", "code", "underline", "strike")
@@ -42,6 +58,7 @@ _TONE = {
 }
 _LISTS = ("bullet_list", "ordered_list")
 _CITE_PREFIX = "— "
+_ASSET_URL = re.compile(re.escape(asset_url("")) + r"([^/?#]+)")  # the model checks the id
 
 Json = dict[str, Any]
 
@@ -93,7 +110,8 @@ def _sections(nodes: Sequence[SyntaxTreeNode]) -> list[Json]:
     sections: list[Json] = [{"heading": None, "blocks": []}]
     for node in nodes:
         if node.tag in ("h1", "h2"):
-            sections.append({"heading": _plain_text(node), "blocks": []})
+            # An empty '##' opens a section without heading: the only way to write one after the first.
+            sections.append({"heading": _plain_text(node) or None, "blocks": []})
         else:
             sections[-1]["blocks"].extend(_blocks(node))
     return sections if sections[0]["blocks"] else sections[1:]
@@ -112,12 +130,11 @@ def _blocks(node: SyntaxTreeNode) -> list[Json]:
             return [_quote(node)]
         case "fence" | "code_block":
             language = node.info.split()[0] if node.info.strip() else None
-            return [{"type": "code", "code": node.content.removesuffix("\n"), "language": language}]
+            return [{"type": "code", "code": _code(node), "language": language}]
         case "hr":
             return [{"type": "divider"}]
         case "table":
-            rows = [[_spans(cell) for cell in row.children] for part in node.children for row in part.children]
-            return [{"type": "table", "rows": rows, "header_row": True}]
+            return [_table(node)]
         case _:  # html_block: the last of the block types CommonMark and its table extension produce
             return [] if _is_comment(node) else [{"type": "html", "html": node.content.removesuffix("\n")}]
 
@@ -128,18 +145,30 @@ def _paragraph(node: SyntaxTreeNode) -> list[Json]:
     content = [child for child in inline if not _is_blank(child)]
     if content and all(child.type == "image" for child in content):
         return [_image(child) for child in content]
-    if len(content) == 1 and content[0].markup == "autolink" and str(content[0].attrs["href"]).startswith("https:"):
-        return [{"type": "embed", "url": content[0].attrs["href"]}]
+    autolink = content[0] if len(content) == 1 and content[0].markup == "autolink" else None
+    if autolink is not None and str(autolink.attrs["href"]).lower().startswith("https:"):
+        return [{"type": "embed", "url": autolink.attrs["href"]}]
     return [{"type": "paragraph", "spans": _spans(node)}]
 
 
 def _image(node: SyntaxTreeNode) -> Json:
-    return {
-        "type": "image",
-        "src": node.attrs["src"],
-        "alt": _plain_text(node),
-        "caption": node.attrs.get("title") or None,
-    }
+    """An image at an asset's own URL (`/api/v1/assets/<id>`, how renderers write one) is that asset."""
+    src = str(node.attrs["src"])
+    source = {"asset_id": asset[1]} if (asset := _ASSET_URL.fullmatch(src)) else {"src": src}
+    return {"type": "image", **source, "alt": _plain_text(node), "caption": node.attrs.get("title") or None}
+
+
+def _code(node: SyntaxTreeNode) -> str:
+    """The code of a code block: its lines end in a newline, and the last one belongs to the block, not the code."""
+    return node.content.removesuffix("\n")
+
+
+def _table(node: SyntaxTreeNode) -> Json:
+    """A GFM table always has a header row; one of only empty cells stands for "no header row"."""
+    rows = [[_spans(cell) for cell in row.children] for part in node.children for row in part.children]
+    if len(rows) > 1 and not any(rows[0]):
+        return {"type": "table", "rows": rows[1:], "header_row": False}
+    return {"type": "table", "rows": rows, "header_row": True}
 
 
 def _list_item(node: SyntaxTreeNode) -> Json:
@@ -161,19 +190,23 @@ def _quote(node: SyntaxTreeNode) -> Json:
     if len(children) > 1 and children[-1].type == "paragraph":
         last = _plain_text(children[-1])
         if last.startswith(_CITE_PREFIX):
-            cite, children = last.removeprefix(_CITE_PREFIX).strip(), children[:-1]
+            cite, children = last.removeprefix(_CITE_PREFIX), children[:-1]
     spans = _Spans()
     spans.blocks(children)
     return {"type": "quote", "spans": spans.spans, "cite": cite}
 
 
 def _alert_tone(children: Sequence[SyntaxTreeNode]) -> str | None:
-    """The tone of a quote whose first line is a GitHub alert marker alone, such as '[!TIP]'."""
+    """The tone of a quote whose first line is a GitHub alert marker alone, such as '[!TIP]'.
+
+    The marker is syntax, so it is matched as written: an escaped `\\[!TIP\\]` is text that reads '[!TIP]'.
+    """
     if not children or children[0].type != "paragraph":
         return None
-    first = children[0].children[0].children
-    alert = _ALERT.fullmatch(first[0].content.strip()) if first and first[0].type == "text" else None
-    if alert is None or (len(first) > 1 and first[1].type not in ("softbreak", "hardbreak")):
+    inline = children[0].children[0]
+    first = inline.children
+    alert = _ALERT.fullmatch(inline.content.split("\n", 1)[0].strip())
+    if alert is None or first[0].type != "text" or (len(first) > 1 and first[1].type not in ("softbreak", "hardbreak")):
         return None
     return _TONE[alert[1].lower()]
 
@@ -267,7 +300,7 @@ class _Spans:
             if node.children and node.children[0].type == "inline":
                 self.walk(node.children[0].children)
             elif node.type in ("fence", "code_block"):
-                self.add(node.content.removesuffix("\n"), frozenset({"code"}))
+                self.add(_code(node), frozenset({"code"}))
             elif node.type == "html_block" and not _is_comment(node):
                 self.add(node.content.removesuffix("\n"))
             else:

@@ -91,6 +91,14 @@ def test_no_leading_section_when_nothing_comes_before_the_first_h2() -> None:
     ]
 
 
+def test_empty_h2_opens_a_section_without_heading() -> None:
+    assert sections("# Title\n\nIntro.\n\n##\n\nMore.\n\n##\n") == [
+        {"blocks": [{"type": "paragraph", "spans": [plain("Intro.")]}]},
+        {"blocks": [{"type": "paragraph", "spans": [plain("More.")]}]},
+        {"blocks": []},
+    ]
+
+
 def test_title_only_document_has_no_sections() -> None:
     assert sections("# Title\n") == []
 
@@ -221,6 +229,18 @@ def test_links_and_autolinks_carry_href() -> None:
     ]
 
 
+def test_link_destination_is_kept_as_written_not_percent_encoded() -> None:
+    assert spans("[a](/x|y) [b](https://bücher.example/é) [c](/100%25) [d](/a\\(b\\)&amp;)") == [
+        {"text": "a", "marks": [], "href": "/x|y"},
+        plain(" "),
+        {"text": "b", "marks": [], "href": "https://bücher.example/é"},
+        plain(" "),
+        {"text": "c", "marks": [], "href": "/100%25"},
+        plain(" "),
+        {"text": "d", "marks": [], "href": "/a(b)&"},
+    ]
+
+
 def test_softbreak_is_a_space_and_hardbreak_a_newline() -> None:
     assert spans("one\ntwo  \nthree\\\nfour") == [plain("one two\nthree\nfour")]
 
@@ -254,6 +274,13 @@ def test_paragraph_of_only_an_image_is_an_image_block_with_caption_from_title() 
     ]
 
 
+def test_image_at_an_asset_url_is_that_asset() -> None:
+    assert blocks("![Door](/api/v1/assets/f00d_1-A)\n\n![](https://example.com/api/v1/assets/f00d)") == [
+        {"type": "image", "asset_id": "f00d_1-A", "alt": "Door"},
+        {"type": "image", "src": "https://example.com/api/v1/assets/f00d", "alt": ""},
+    ]
+
+
 def test_paragraph_of_only_images_is_one_image_block_each() -> None:
     assert blocks("![](https://example.com/a.png)\n![b](https://example.com/b.png)") == [
         {"type": "image", "src": "https://example.com/a.png", "alt": ""},
@@ -265,6 +292,10 @@ def test_paragraph_of_only_an_https_autolink_is_an_embed() -> None:
     assert blocks("<https://www.youtube.com/watch?v=abc>") == [
         {"type": "embed", "url": "https://www.youtube.com/watch?v=abc"}
     ]
+
+
+def test_autolink_scheme_is_read_in_any_case() -> None:
+    assert blocks("<HTTPS://Example.com/v>") == [{"type": "embed", "url": "HTTPS://Example.com/v"}]
 
 
 def test_lone_http_autolink_stays_a_linked_paragraph() -> None:
@@ -315,6 +346,10 @@ def test_last_quote_paragraph_starting_with_an_em_dash_is_the_cite() -> None:
     ]
 
 
+def test_cite_keeps_whitespace_written_after_the_dash() -> None:
+    assert blocks("> To be.\n>\n> — &#32;Hamlet") == [{"type": "quote", "spans": [plain("To be.")], "cite": " Hamlet"}]
+
+
 def test_quote_of_only_an_em_dash_line_keeps_it_as_text() -> None:
     assert blocks("> — a dash") == [{"type": "quote", "spans": [plain("— a dash")]}]
 
@@ -345,10 +380,19 @@ def test_alert_marker_followed_by_text_on_its_line_is_a_plain_quote() -> None:
     assert blocks("> [!NOTE] not an alert") == [{"type": "quote", "spans": [plain("[!NOTE] not an alert")]}]
 
 
+def test_escaped_alert_marker_is_quote_text() -> None:
+    assert blocks("> \\[!NOTE\\]\n> Drink water.") == [{"type": "quote", "spans": [plain("[!NOTE] Drink water.")]}]
+
+
 def test_fenced_code_takes_its_language_from_the_info_string() -> None:
     assert blocks("```python title=x\nprint(1)\n\n```\n") == [
         {"type": "code", "code": "print(1)\n", "language": "python"}
     ]
+
+
+@pytest.mark.parametrize(("fenced", "code"), [("a", "a"), ("a\n", "a\n"), ("", ""), ("\n", "\n")])
+def test_fenced_code_drops_only_the_newline_the_fence_adds(fenced: str, code: str) -> None:
+    assert blocks(f"```\n{fenced}\n```") == [{"type": "code", "code": code}]
 
 
 def test_indented_code_has_no_language() -> None:
@@ -375,6 +419,16 @@ def test_table_is_a_table_with_a_header_row_and_span_cells() -> None:
             "header_row": True,
         }
     ]
+
+
+def test_table_with_an_empty_header_row_has_no_header_row() -> None:
+    assert blocks("| | |\n|---|---|\n| a | |\n") == [
+        {"type": "table", "rows": [[[plain("a")], []]], "header_row": False}
+    ]
+
+
+def test_table_of_only_an_empty_header_row_keeps_it() -> None:
+    assert blocks("| |\n|---|\n") == [{"type": "table", "rows": [[[]]], "header_row": True}]
 
 
 def test_html_block_is_an_html_block_sanitised_by_the_model() -> None:

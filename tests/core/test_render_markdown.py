@@ -57,6 +57,23 @@ def test_section_alone_is_its_heading_then_blocks() -> None:
     assert markdown.section(section) == b"## Why\n\n---\n"
 
 
+def test_section_without_heading_after_the_first_opens_with_an_empty_h2() -> None:
+    rendered = markdown.article(
+        article(
+            {"id": "s1", "anchor": "intro", "heading": None, "blocks": [{"id": "b1", "type": "divider"}]},
+            {"id": "s2", "anchor": "section-2", "heading": None, "blocks": [{"id": "b2", "type": "divider"}]},
+        )
+    )
+
+    assert rendered == b"# Ketamine: \\#1 \\*Story\\*\n\n---\n\n##\n\n---\n"
+
+
+def test_leading_section_without_heading_or_blocks_is_an_empty_h2() -> None:
+    rendered = markdown.article(article({"id": "s1", "anchor": "intro", "heading": None, "blocks": []}))
+
+    assert rendered == b"# Ketamine: \\#1 \\*Story\\*\n\n##\n"
+
+
 def test_marks_use_the_importer_conventions() -> None:
     rendered = paragraph(
         {"text": "s", "marks": ["strong"]},
@@ -92,12 +109,20 @@ def test_newline_inside_spans_is_a_backslash_line_break() -> None:
     assert paragraph("one\ntwo") == "one\\\ntwo\n"
 
 
+def test_carriage_return_is_a_character_reference() -> None:
+    assert paragraph("a\rb&c") == "a&#13;b\\&c\n"
+
+
 def test_whitespace_at_the_edge_of_a_block_is_kept_as_character_references() -> None:
     assert paragraph(" a\n") == "&#32;a&#10;\n"
 
 
 def test_whitespace_at_the_edge_of_emphasis_moves_outside_the_delimiters() -> None:
     assert paragraph("a", {"text": " b ", "marks": ["strong"]}, "c") == "a **b** c\n"
+
+
+def test_whitespace_alone_keeps_underline_but_not_emphasis() -> None:
+    assert paragraph("a", {"text": " ", "marks": ["underline", "strong"]}, "b") == "a<u> </u>b\n"
 
 
 def test_emphasis_next_to_punctuation_keeps_working_inside_words() -> None:
@@ -116,6 +141,10 @@ def test_code_spans_use_more_backticks_than_they_contain() -> None:
     assert paragraph({"text": "a``b", "marks": ["code"]}, " ", {"text": "`", "marks": ["code"]}) == (
         "```a``b``` `` ` ``\n"
     )
+
+
+def test_line_breaks_in_code_are_written_between_code_spans() -> None:
+    assert paragraph("x", {"text": "a\nb\rc", "marks": ["code"]}) == "x`a`\\\n`b`&#13;`c`\n"
 
 
 def test_exclamation_mark_before_a_link_does_not_make_an_image() -> None:
@@ -137,6 +166,12 @@ def test_second_list_of_the_same_style_uses_the_other_marker() -> None:
     numbers = {"type": "list", "style": "number", "items": [{"spans": "b"}]}
 
     assert body(bullets, bullets, numbers, numbers) == "- a\n\n* a\n\n1. b\n\n1) b\n"
+
+
+def test_lists_of_the_same_style_in_a_row_alternate_markers() -> None:
+    bullets = {"type": "list", "style": "bullet", "items": [{"spans": "a"}]}
+
+    assert body(bullets, bullets, bullets) == "- a\n\n* a\n\n- a\n"
 
 
 def test_quote_with_cite_ends_with_a_dash_paragraph() -> None:

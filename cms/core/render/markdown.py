@@ -1,21 +1,18 @@
 """Markdown: CommonMark with GFM tables and strikethrough, written so that `cms.core.markdown_in` reads it back.
 
-Conventions (shared with the importer): `# title`, `## section heading`, `###`-`######` headings; `**strong**`,
-`_em_`, `` `code` ``, `~~strike~~`, `<u>underline</u>`, `[text](href)`; a line break inside spans is a backslash
-before the newline; lists `-` / `1.`; a quote's cite is a last paragraph `— cite`; callouts are GitHub alerts
-(`> [!NOTE]`, `> [!TIP]`, `> [!WARNING]`); an image is a paragraph `![alt](src "caption")`; an embed is a
-paragraph holding only the autolink `<https://…>`; a divider is `---`; html blocks are written raw.
+Conventions (shared with the importer): `# title`, `## section heading` (an empty `##` for a section without
+heading, unless it is the first and has blocks), `###`-`######` headings; `**strong**`, `_em_`, `` `code` ``,
+`~~strike~~`, `<u>underline</u>`, `[text](href)`; a line break inside spans is a backslash before the newline;
+lists `-` / `1.`; a quote's cite is a last paragraph `— cite`; callouts are GitHub alerts (`> [!NOTE]`,
+`> [!TIP]`, `> [!WARNING]`); an image is a paragraph `![alt](src "caption")`, an uploaded one at its asset URL;
+an embed is a paragraph holding only the autolink `<https://…>`; a divider is `---`; a table without header
+row gets an empty one; html blocks are written raw.
 
 Emphasis is `_em_` rather than `*em*` so that the delimiters of two different marks never touch as one run
 (`***`), which CommonMark would pair in ways that depend on the text around them.
 
-What Markdown cannot say, and so does not come back from an import:
-- an embed's `title` and an image's `width`/`height`;
-- whitespace at the edge of a marked span moves outside its marks (`** a**` is not emphasis);
-- a table without a header row gets an empty one (an empty first row reads back as "no header row"), and
-  rows shorter than the longest are padded with empty cells;
-- a section without a heading after the first merges into the section before it;
-- an html block is one block only when it starts with a block-level tag and has no blank line.
+What Markdown cannot say, and so does not come back from an import, is listed in docs/importing.md
+("What a Markdown round trip loses"); tests/core/test_markdown_roundtrip.py checks that the rest does.
 """
 
 import re
@@ -46,7 +43,7 @@ from cms.core.spans import Mark, Span
 ALERTS = {"info": "NOTE", "tip": "TIP", "warning": "WARNING"}
 
 # Characters CommonMark counts as whitespace: the parser trims them at the edges of a block or an emphasis.
-_WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 # Always special inside a line: emphasis, code, links, raw HTML, strikethrough, table cells, heading closers.
 _ALWAYS = re.compile(r"[\\`*_\[\]<~|#]|&(?=[#A-Za-z0-9])")
 # Special only where a line starts: headings, quotes, list markers, setext underlines and thematic breaks.
@@ -79,20 +76,26 @@ class _Piece:
 
 
 def article(article: Article) -> bytes:
-    parts = [f"# {_plain(article.title)}", *(_section(section) for section in article.sections)]
+    sections = (
+        _section(section, leading=i == 0 and bool(section.blocks)) for i, section in enumerate(article.sections)
+    )
+    parts = [f"# {_plain(article.title)}", *sections]
     return ("\n\n".join(part for part in parts if part) + "\n").encode()
 
 
 def section(section: Section) -> bytes:
-    return (_section(section) + "\n").encode()
+    return (_section(section, leading=True) + "\n").encode()
 
 
-def _section(section: Section) -> str:
-    parts = [f"## {_plain(section.heading)}"] if section.heading else []
+def _section(section: Section, *, leading: bool) -> str:
+    """A section opens with its `## heading`; one without heading with an empty `##`, unless its blocks lead."""
+    parts = [f"## {_plain(section.heading)}"] if section.heading else ([] if leading else ["##"])
     previous: Block | None = None
+    alternate = False
     for block in section.blocks:
-        # Two lists of the same style in a row would read back as one list, so the second uses the other marker.
-        alternate = isinstance(block, List) and isinstance(previous, List) and previous.style == block.style
+        # Two lists of the same style in a row would read back as one list, so each uses the other's marker.
+        same_style = isinstance(block, List) and isinstance(previous, List) and previous.style == block.style
+        alternate = same_style and not alternate
         parts.append(_block(block, alternate=alternate))
         previous = block
     return "\n\n".join(parts)
@@ -185,8 +188,8 @@ def _runs(spans: list[Span]) -> list[Span]:
     """Merge neighbours that look the same; drop emphasis from whitespace, which CommonMark cannot emphasise."""
     runs: list[Span] = []
     for span in spans:
-        if not _split_edges(span)[1]:
-            span = span.model_copy(update={"marks": []})
+        if not span.text.strip(WHITESPACE):
+            span = span.model_copy(update={"marks": [mark for mark in span.marks if not _is_emphasis(mark)]})
         if runs and set(runs[-1].marks) == set(span.marks) and runs[-1].href == span.href:
             runs[-1] = runs[-1].model_copy(update={"text": runs[-1].text + span.text})
         else:
@@ -194,9 +197,13 @@ def _runs(spans: list[Span]) -> list[Span]:
     return runs
 
 
+def _is_emphasis(mark: Mark) -> bool:
+    return mark in _MARKS and _MARKS[mark].flanking
+
+
 def _split_edges(span: Span) -> tuple[str, str, str]:
     """(leading, core, trailing): the edges that must stay outside emphasis delimiters."""
-    edge = "\n" if "code" in span.marks else _WHITESPACE
+    edge = "\n" if "code" in span.marks else WHITESPACE
     core = span.text.lstrip(edge)
     stripped = core.rstrip(edge)
     return span.text[: len(span.text) - len(core)], stripped, core[len(stripped) :]
@@ -233,7 +240,7 @@ def _close(pieces: list[_Piece], marks: list[_Mark]) -> None:
     text = next((piece for piece in reversed(pieces) if piece.markdown), None)
     trailing = ""
     if any(mark.flanking for mark in marks) and text is not None and text.kind == "text":
-        kept = text.markdown.rstrip(_WHITESPACE)
+        kept = text.markdown.rstrip(WHITESPACE)
         text.markdown, trailing = kept, text.markdown[len(kept) :]
     pieces += [_Piece("close", mark.closing, mark) for mark in marks]
     pieces.append(_Piece("text", trailing))
@@ -242,14 +249,14 @@ def _close(pieces: list[_Piece], marks: list[_Mark]) -> None:
 def _code_spans(code: str, in_table: bool) -> list[_Piece]:
     """One code span per line (a code span cannot hold a line break); in a table `|` is escaped even there."""
     pieces: list[_Piece] = []
-    for i, line in enumerate(code.split("\n")):
-        if i:
-            pieces.append(_Piece("text", "\n"))
-        if line:
-            fence = "`" * (_longest_run(line, "`") + 1)
+    for part in re.split(r"([\r\n])", code):
+        if part in ("\r", "\n"):
+            pieces.append(_Piece("text", part))
+        elif part:
+            fence = "`" * (_longest_run(part, "`") + 1)
             # CommonMark strips one space from each end when both have one, and a fence must not touch a backtick.
-            pad = line[0] == "`" or line[-1] == "`" or (line[0] == line[-1] == " " and bool(line.strip(" ")))
-            content = f" {line} " if pad else line
+            pad = part[0] == "`" or part[-1] == "`" or (part[0] == part[-1] == " " and bool(part.strip(" ")))
+            content = f" {part} " if pad else part
             pieces.append(_Piece("code", fence + (content.replace("|", "\\|") if in_table else content) + fence))
     return pieces
 
@@ -260,8 +267,8 @@ def _escape(pieces: list[_Piece], *, breaks: bool) -> list[_Piece]:
     for index, piece in enumerate(pieces):
         if piece.kind == "text":
             text = piece.markdown
-            start = len(text) - len(text.lstrip(_WHITESPACE)) if index == 0 else 0
-            end = max(start, len(text.rstrip(_WHITESPACE))) if index == len(pieces) - 1 else len(text)
+            start = len(text) - len(text.lstrip(WHITESPACE)) if index == 0 else 0
+            end = max(start, len(text.rstrip(WHITESPACE))) if index == len(pieces) - 1 else len(text)
             lead, core, trail = text[:start], text[start:end], text[end:]
             lines = [_escape_line(line, at_line_start or i > 0) for i, line in enumerate(core.split("\n"))]
             piece.markdown = _references(lead) + ("\\\n" if breaks else "&#10;").join(lines) + _references(trail)
@@ -275,7 +282,8 @@ def _escape(pieces: list[_Piece], *, breaks: bool) -> list[_Piece]:
 
 
 def _escape_line(line: str, at_line_start: bool) -> str:
-    escaped = _ALWAYS.sub(lambda m: "\\" + m.group(), line.replace("\r", "&#13;"))
+    # A carriage return would end the line; its reference is written after escaping, or its '&' would be escaped.
+    escaped = _ALWAYS.sub(lambda m: "\\" + m.group(), line).replace("\r", "&#13;")
     if not at_line_start:
         return escaped
     indented = escaped.lstrip(" \t")
@@ -331,4 +339,4 @@ def _is_punct(char: str) -> bool:
 
 
 def _is_word(char: str) -> bool:
-    return bool(char) and char not in _WHITESPACE and not _is_punct(char)
+    return bool(char) and char not in WHITESPACE and not _is_punct(char)
