@@ -16,6 +16,7 @@ DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
 
 VARIABLES: dict[str, str] = {
     "CMS_DATABASE_URL": f"Tortoise URL of the database (default `{DEFAULT_DATABASE_URL}`, relative to the cwd)",
+    "CMS_DATABASE_REPLICA_URL": "A read replica of the database for delivery reads (default empty: the primary)",
     "CMS_DEFAULT_LOCALE": "Locale used when a request names none (default `en`)",
     "CMS_CORS_ORIGINS": "Comma-separated origins allowed by CORS, `*` for any (default empty: no CORS headers)",
     "CMS_MAX_BODY_BYTES": "Largest request body accepted (default 2097152, 2 MiB)",
@@ -45,6 +46,7 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    database_replica_url: str | None = None
     default_locale: str = "en"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 2 * 1024 * 1024
@@ -61,6 +63,7 @@ class Settings:
             raise ConfigError(f"CMS_DEFAULT_LOCALE has value {locale!r}: use a language tag such as 'en' or 'pt-BR'")
         return cls(
             database_url=env.get("CMS_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            database_replica_url=env.get("CMS_DATABASE_REPLICA_URL", "").strip() or None,
             default_locale=locale,
             cors_origins=origins,
             max_body_bytes=_int(env, "CMS_MAX_BODY_BYTES", cls.max_body_bytes, 1024),

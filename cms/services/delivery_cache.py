@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import hashlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
 POLL_INTERVAL = 0.25
+REPLICA_LAG_GRACE = 5.0
 LISTENER_CHECK_INTERVAL = 5.0
 
 
@@ -79,8 +81,11 @@ class Entry:
 
 
 class DeliveryCache:
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, uncached_after_change: float = 0.0) -> None:
+        """`uncached_after_change`: seconds during which a changed article is read but not kept (replica lag)."""
         self.max_bytes = max_bytes
+        self.uncached_after_change = uncached_after_change
+        self._changed_until: dict[str, float] = {}
         self.size = 0
         self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._keys_of: dict[str, set[tuple[str, str]]] = {}
@@ -100,7 +105,8 @@ class DeliveryCache:
         if not isinstance(found, queries.Snapshot):
             return found
         entry = Entry(key, found.article_uid, found.json, found.published)
-        if generation == self._generation:  # an eviction while we read may concern this article: don't keep it
+        if generation == self._generation and not self._just_changed(entry.article_uid):
+            # (an eviction while we read may concern this article, and a replica may lag: then don't keep it)
             self._entries[key] = entry
             self._keys_of.setdefault(entry.article_uid, set()).add(key)
             self.size += entry.size
@@ -121,6 +127,10 @@ class DeliveryCache:
 
     def evict(self, article_uid: str) -> None:
         self._generation += 1
+        if self.uncached_after_change:
+            now = time.monotonic()
+            self._changed_until = {uid: t for uid, t in self._changed_until.items() if t > now}
+            self._changed_until[article_uid] = now + self.uncached_after_change
         for key in self._keys_of.pop(article_uid, set()):
             if (entry := self._entries.pop(key, None)) is not None:
                 self.size -= entry.size
@@ -130,6 +140,10 @@ class DeliveryCache:
         self._entries.clear()
         self._keys_of.clear()
         self.size = 0
+
+    def _just_changed(self, article_uid: str) -> bool:
+        until = self._changed_until.get(article_uid)
+        return until is not None and until > time.monotonic()
 
     def _shrink(self) -> None:
         while self.size > self.max_bytes and self._entries:

@@ -60,7 +60,7 @@ async def create(new: ArticleInput, default_locale: str, token_name: str | None 
     slug = slug_for(new)
     document = to_document(new)
     try:
-        async with in_transaction():
+        async with in_transaction("default"):
             await SlugRedirect.filter(locale=locale, slug=slug).delete()  # a former slug may be reused
             article = await ArticleRow.create(uid=uuid.uuid4().hex, locale=locale, slug=slug, version=1)
             edition = await write_edition(article, DRAFT, 1, document)
@@ -152,7 +152,7 @@ async def save(article: ArticleRow, version: int, new: ArticleInput, token_name:
     document = to_document(new)
     new_slug = new.slug or article.slug
     try:
-        async with in_transaction():
+        async with in_transaction("default"):
             await _claim_version(article, version)
             if new_slug != article.slug:
                 await _move_slug(article, new_slug)

@@ -75,7 +75,7 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
     """Copy revision `version` over the published edition; with `due`, only if the schedule is still unclaimed."""
     document = await current_document(article, version)
     published_at = article.published_at or now
-    async with in_transaction():
+    async with in_transaction("default"):
         # The article row is written first: on PostgreSQL that locks the row, on SQLite it takes the write lock,
         # so concurrent publishes of one article run one after the other, and a due schedule is claimed once.
         rows = ArticleRow.filter(id=article.id) if due is None else ArticleRow.filter(id=article.id, scheduled_at=due)
@@ -108,7 +108,7 @@ async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publi
     """Take the article off delivery (and cancel a scheduled publish); the draft stays."""
     article = await find(slug, locale)
     _check(article, if_match)
-    async with in_transaction():
+    async with in_transaction("default"):
         await ArticleRow.filter(id=article.id).update(
             status="draft", published_version=None, published_at=None, scheduled_at=None, scheduled_version=None
         )
@@ -122,7 +122,7 @@ async def delete(slug: str, locale: str, if_match: list[str] | None) -> str:
     """Delete the article with its editions, revisions and old slugs; returns its id."""
     article = await find(slug, locale)
     _check(article, if_match)
-    async with in_transaction():
+    async with in_transaction("default"):
         await ArticleRow.filter(id=article.id).delete()
         await record_delivery_change(article.uid)
     return article.uid

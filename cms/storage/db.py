@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from cms.config import DEFAULT_DATABASE_URL
@@ -17,9 +18,14 @@ from cms.config import DEFAULT_DATABASE_URL
 MIGRATION_LOCK_ID = 0x636D73  # 'cms': the PostgreSQL advisory lock that serialises migrations
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+REPLICA = "replica"
+
+
+def tortoise_config(database_url: str, replica_url: str | None = None) -> dict[str, Any]:
+    """Tortoise's config; the replica, when given, is a second connection that only delivery reads use."""
+    connections = {"default": database_url} | ({REPLICA: replica_url} if replica_url else {})
     return {
-        "connections": {"default": database_url},
+        "connections": connections,
         "apps": {
             "models": {
                 "models": ["cms.storage.models"],
@@ -51,11 +57,16 @@ def _prepare_sqlite(database_url: str) -> Path:
     return path
 
 
-async def open_database(database_url: str) -> None:
+async def open_database(database_url: str, replica_url: str | None = None) -> None:
     if is_sqlite(database_url):
         _prepare_sqlite(database_url)
     # Tortoise 1.x keeps its state in a ContextVar; the fallback makes it visible to request tasks (STACK.md §2).
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(database_url, replica_url), _enable_global_fallback=True)
+
+
+def delivery_connection() -> BaseDBAsyncClient | None:
+    """The read replica for delivery reads when one is configured; None means the primary."""
+    return connections.get(REPLICA) if REPLICA in connections.db_config else None
 
 
 async def close_database() -> None:
@@ -63,8 +74,8 @@ async def close_database() -> None:
 
 
 @contextlib.asynccontextmanager
-async def database(database_url: str) -> AsyncIterator[None]:
-    await open_database(database_url)
+async def database(database_url: str, replica_url: str | None = None) -> AsyncIterator[None]:
+    await open_database(database_url, replica_url)
     try:
         yield
     finally:

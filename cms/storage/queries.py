@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cms.core.article import Article, Section
+from cms.storage.db import delivery_connection
 from cms.storage.models import PUBLISHED, Edition, Site, SlugRedirect
 from cms.storage.models import Article as ArticleRow
 from cms.storage.models import Section as SectionRow
@@ -57,6 +58,7 @@ async def published_snapshot(slug: str, locale: str) -> Snapshot | Redirect | No
     """The published article at this slug: one indexed query; a second only for an unknown slug."""
     row = (
         await Edition.filter(stage=PUBLISHED, article__slug=slug, article__locale=locale)
+        .using_db(delivery_connection())
         .first()
         .values("snapshot", "updated_at", "article__uid")
     )
@@ -66,15 +68,25 @@ async def published_snapshot(slug: str, locale: str) -> Snapshot | Redirect | No
 
 
 async def _renamed(slug: str, locale: str) -> Redirect | None:
-    old = await SlugRedirect.filter(slug=slug, locale=locale).first().values("article__slug")
+    old = (
+        await SlugRedirect.filter(slug=slug, locale=locale)
+        .using_db(delivery_connection())
+        .first()
+        .values("article__slug")
+    )
     return Redirect(old["article__slug"]) if old else None
 
 
 async def site_name() -> str | None:
-    site = await Site.first()
+    site = await Site.all().using_db(delivery_connection()).first()
     return site.name if site else None
 
 
 async def published_locales() -> list[str]:
-    rows = await ArticleRow.filter(published_version__not_isnull=True).distinct().values_list("locale", flat=True)
+    rows = (
+        await ArticleRow.filter(published_version__not_isnull=True)
+        .using_db(delivery_connection())
+        .distinct()
+        .values_list("locale", flat=True)
+    )
     return sorted(str(locale) for locale in rows)

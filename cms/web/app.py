@@ -11,7 +11,7 @@ from starlette.types import ASGIApp
 
 from cms.config import Settings
 from cms.services import publishing
-from cms.services.delivery_cache import DeliveryCache, follow_changes
+from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
 from cms.storage import db
 from cms.web import delivery, history, listing, management, openapi, ops
 from cms.web.middleware import RequestId
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.migrate(settings.database_url)
-        async with db.database(settings.database_url):
+        async with db.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
@@ -63,5 +63,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes)
+    # With a replica, a worker told of a change may still read the old version from it for a moment.
+    replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
+    app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)
     return RequestId(app)
