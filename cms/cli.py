@@ -2,6 +2,8 @@
 
 import asyncio
 import copy
+import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -51,6 +53,7 @@ def serve(
     """Serve the API with uvicorn (migrating first, once, before the workers start)."""
     settings = _settings()
     db.run_migrations(settings.database_url)
+    _prepare_metrics_dir()
     uvicorn.run(
         "cms.web.app:create_app",
         factory=True,
@@ -60,6 +63,15 @@ def serve(
         timeout_graceful_shutdown=10,
         log_config=_log_config(),
     )
+
+
+def _prepare_metrics_dir() -> None:
+    """Workers share their Prometheus samples through files; a fresh folder, so no old worker's count lingers."""
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="cms-metrics-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for samples in folder.glob("*.db"):
+        samples.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def _log_config() -> dict[str, Any]:

@@ -22,8 +22,7 @@ from cms.config import Settings
 from cms.services import tokens
 from cms.services.delivery_cache import DeliveryCache
 from cms.storage import db
-from cms.web.app import create_app
-from cms.web.middleware import RequestId
+from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
 TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token")
@@ -84,12 +83,12 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> RequestId:
+def app(settings: Settings) -> Application:
     return create_app(settings)
 
 
 @pytest.fixture
-async def client(app: RequestId) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: Application) -> AsyncIterator[httpx.AsyncClient]:
     """The app over ASGI, lifespan run (so the database is open for the test body too)."""
     async with LifespanManager(app) as manager:  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=manager.app)
@@ -133,8 +132,8 @@ def publish(client: httpx.AsyncClient, editor: dict[str, str]) -> Callable[..., 
     return publish
 
 
-def delivery_cache(app: RequestId) -> DeliveryCache:
-    cache: DeliveryCache = app.app.state.delivery_cache  # type: ignore[attr-defined]
+def delivery_cache(app: Application) -> DeliveryCache:
+    cache: DeliveryCache = app.starlette.state.delivery_cache
     return cache
 
 

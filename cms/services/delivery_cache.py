@@ -24,6 +24,7 @@ from datetime import datetime
 import asyncpg
 
 from cms.core.article import Article
+from cms.metrics import CACHE_BYTES, CACHE_LOOKUPS
 from cms.storage import queries
 from cms.storage.db import asyncpg_dsn, is_sqlite
 from cms.storage.editions import DELIVERY_CHANNEL
@@ -86,7 +87,7 @@ class DeliveryCache:
         self.max_bytes = max_bytes
         self.uncached_after_change = uncached_after_change
         self._changed_until: dict[str, float] = {}
-        self.size = 0
+        self._size = 0
         self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._keys_of: dict[str, set[tuple[str, str]]] = {}
         self._generation = 0
@@ -94,12 +95,24 @@ class DeliveryCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def size(self) -> int:
+        """Bytes held, as estimated by the entries: what `max_bytes` bounds."""
+        return self._size
+
+    @size.setter
+    def size(self, value: int) -> None:
+        self._size = value
+        CACHE_BYTES.set(value)
+
     async def entry(self, slug: str, locale: str) -> Entry | queries.Redirect | None:
         """The published article at this slug, from memory or from one query (then kept, if it fits)."""
         key = (locale, slug)
         if (entry := self._entries.get(key)) is not None:
             self._entries.move_to_end(key)
+            CACHE_LOOKUPS.labels("hit").inc()
             return entry
+        CACHE_LOOKUPS.labels("miss").inc()
         generation = self._generation
         found = await queries.published_snapshot(slug, locale)
         if not isinstance(found, queries.Snapshot):

@@ -7,18 +7,31 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp
+from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
 from cms.services import publishing
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
 from cms.storage import db
-from cms.web import delivery, history, listing, management, openapi, ops
+from cms.web import delivery, history, listing, management, metrics, openapi, ops
+from cms.web.metrics import RequestMetrics
 from cms.web.middleware import RequestId
 from cms.web.problems import EXCEPTION_HANDLERS
 
 
-def create_app(settings: Settings | None = None) -> ASGIApp:
+class Application:
+    """The ASGI entry point: the request id and metrics wrap the Starlette app from outside, so that even its
+    500 answers carry X-Request-ID and are counted (STACK.md §9)."""
+
+    def __init__(self, starlette: Starlette) -> None:
+        self.starlette = starlette
+        self._asgi = RequestId(RequestMetrics(starlette))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._asgi(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> Application:
     """The ASGI app; `uvicorn --factory cms.web.app:create_app` builds it from the CMS_* environment."""
     settings = settings or Settings.from_env()
 
@@ -56,6 +69,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             *management.routes,
             *history.routes,
             *ops.routes,
+            *metrics.routes,
             *openapi.routes(),
         ],
         middleware=middleware,
@@ -66,4 +80,4 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
     app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)
-    return RequestId(app)
+    return Application(app)

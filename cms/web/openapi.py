@@ -258,6 +258,18 @@ def build_openapi() -> dict[str, Any]:
             ),
         },
         "/healthz": {"get": _op("Liveness: the process answers.", [], {"200": status_ok})},
+        "/metrics": {
+            "get": _op(
+                "Prometheus metrics of every worker: requests by route and status, latency, delivery cache.",
+                [],
+                {
+                    "200": {
+                        "description": "Prometheus text format.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            )
+        },
         "/readyz": {
             "get": _op(
                 "Readiness: the database answers.", [], {"200": status_ok, "503": _problem("The database does not.")}

@@ -114,3 +114,13 @@ async def test_an_unpublish_is_seen_by_every_worker_within_one_second(editor, da
 def _fresh_connections(base_url: str) -> httpx.AsyncClient:
     """A client that opens a connection per request, so the kernel spreads them over every worker."""
     return httpx.AsyncClient(base_url=base_url, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+
+
+async def test_metrics_add_up_every_worker(editor, database_url, tmp_path):
+    with serve(database_url, tmp_path / "server.log", workers=3) as server:
+        async with _fresh_connections(server.url) as http:
+            await asyncio.gather(*(http.get("/api/v1/site") for _ in range(30)))
+            text = (await http.get("/metrics")).text
+
+    line = 'cms_http_requests_total{method="GET",route="/api/v1/site",status="200"} 30.0'
+    assert line in text.splitlines(), text

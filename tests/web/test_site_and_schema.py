@@ -52,7 +52,7 @@ async def test_openapi_is_a_valid_3_1_document_naming_every_route(client, settin
     document = response.json()
     validate(document)
     assert document["openapi"] == "3.1.0"
-    starlette_app = create_app(settings).app
+    starlette_app = create_app(settings).starlette
     api_paths = {
         r.path for r in starlette_app.routes if isinstance(r, Route) and r.path not in ("/openapi.json", "/docs")
     }
