@@ -6,14 +6,13 @@ Needs `npm ci --prefix tests/js`; without it the test is skipped, unless CMS_TES
 import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import pytest
 
-from cms.core.article import Article
 from cms.core.render import portable_text
+from tests.core.builders import published
 
 JS = Path(__file__).parents[1] / "js"
 
@@ -30,51 +29,38 @@ def node() -> str:
 
 
 def test_official_renderer_renders_every_text_type_without_custom_components(node: str) -> None:
-    article = Article.model_validate(
-        {
-            "id": "a1",
-            "slug": "ketamine",
-            "locale": "en",
-            "title": "Ketamine",
-            "summary": None,
-            "tags": [],
-            "author": None,
-            "status": "published",
-            "version": 1,
-            "published_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "updated_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "sections": [
-                {
-                    "id": "s1",
-                    "anchor": "why",
-                    "heading": "Why",
-                    "blocks": [
-                        {
-                            "id": "p",
-                            "type": "paragraph",
-                            "spans": [
-                                {"text": "a", "marks": ["strong"]},
-                                {"text": "b", "marks": ["em"]},
-                                {"text": "c", "marks": ["code"]},
-                                {"text": "d", "marks": ["underline"]},
-                                {"text": "e", "marks": ["strike"]},
-                                {"text": "f & g", "href": "https://e.com/?a=1"},
-                            ],
-                        },
-                        {"id": "h", "type": "heading", "level": 3, "spans": "Sub"},
-                        {"id": "h6", "type": "heading", "level": 6, "spans": "Deep"},
-                        {
-                            "id": "l",
-                            "type": "list",
-                            "style": "bullet",
-                            "items": [{"spans": "one", "items": [{"spans": "one.a"}]}, {"spans": "two"}],
-                        },
-                        {"id": "n", "type": "list", "style": "number", "items": [{"spans": "first"}]},
-                        {"id": "q", "type": "quote", "spans": "Be kind.", "cite": "Ann"},
-                    ],
-                }
-            ],
-        }
+    article = published(
+        [
+            {
+                "id": "s1",
+                "anchor": "why",
+                "heading": "Why",
+                "blocks": [
+                    {
+                        "id": "p",
+                        "type": "paragraph",
+                        "spans": [
+                            {"text": "a", "marks": ["strong"]},
+                            {"text": "b", "marks": ["em"]},
+                            {"text": "c", "marks": ["code"]},
+                            {"text": "d", "marks": ["underline"]},
+                            {"text": "e", "marks": ["strike"]},
+                            {"text": "f & g", "href": "https://e.com/?a=1"},
+                        ],
+                    },
+                    {"id": "h", "type": "heading", "level": 3, "spans": "Sub"},
+                    {"id": "h6", "type": "heading", "level": 6, "spans": "Deep"},
+                    {
+                        "id": "l",
+                        "type": "list",
+                        "style": "bullet",
+                        "items": [{"spans": "one", "items": [{"spans": "one.a"}]}, {"spans": "two"}],
+                    },
+                    {"id": "n", "type": "list", "style": "number", "items": [{"spans": "first"}]},
+                    {"id": "q", "type": "quote", "spans": "Be kind.", "cite": "Ann"},
+                ],
+            }
+        ]
     )
     blocks = orjson.loads(portable_text.article(article))["body"]
 

@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -7,27 +6,13 @@ from hypothesis import strategies as st
 
 from cms.core.article import Article
 from cms.core.render import html
+from tests.core.builders import published
 
 VOID = {"br", "hr", "img"}
 
 
 def article(*blocks: dict[str, Any], heading: str | None = "Why") -> Article:
-    return Article.model_validate(
-        {
-            "id": "a1",
-            "slug": "ketamine",
-            "locale": "en",
-            "title": "Ketamine",
-            "summary": None,
-            "tags": [],
-            "author": None,
-            "status": "published",
-            "version": 1,
-            "published_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "updated_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "sections": [{"id": "s1", "anchor": "why", "heading": heading, "blocks": list(blocks)}],
-        }
-    )
+    return published([{"id": "s1", "anchor": "why", "heading": heading, "blocks": list(blocks)}])
 
 
 def body(*blocks: dict[str, Any]) -> str:

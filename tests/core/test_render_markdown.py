@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -8,27 +7,13 @@ from markdown_it.token import Token
 
 from cms.core.article import Article
 from cms.core.render import markdown
+from tests.core.builders import published
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def article(*sections: dict[str, Any]) -> Article:
-    return Article.model_validate(
-        {
-            "id": "a1",
-            "slug": "ketamine",
-            "locale": "en",
-            "title": "Ketamine: #1 *Story*",
-            "summary": None,
-            "tags": [],
-            "author": None,
-            "status": "published",
-            "version": 1,
-            "published_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "updated_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "sections": list(sections),
-        }
-    )
+    return published(list(sections), title="Ketamine: #1 *Story*")
 
 
 def body(*blocks: dict[str, Any]) -> str:

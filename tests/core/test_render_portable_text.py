@@ -5,24 +5,16 @@ import orjson
 
 from cms.core.article import Article
 from cms.core.render import portable_text
+from tests.core.builders import published
 
 
 def article(*blocks: dict[str, Any], heading: str | None = None) -> Article:
-    return Article.model_validate(
-        {
-            "id": "a1",
-            "slug": "ketamine",
-            "locale": "en",
-            "title": "Ketamine",
-            "summary": None,
-            "tags": ["health"],
-            "author": "Ann",
-            "status": "published",
-            "version": 3,
-            "published_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "updated_at": datetime(2026, 11, 24, 11, tzinfo=UTC),
-            "sections": [{"id": "s1", "anchor": "intro", "heading": heading, "blocks": list(blocks)}],
-        }
+    return published(
+        [{"id": "s1", "anchor": "intro", "heading": heading, "blocks": list(blocks)}],
+        tags=["health"],
+        author="Ann",
+        version=3,
+        updated_at=datetime(2026, 11, 24, 11, tzinfo=UTC),
     )
 
 

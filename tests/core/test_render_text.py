@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given, settings
@@ -6,25 +5,11 @@ from hypothesis import strategies as st
 
 from cms.core.article import Article
 from cms.core.render import text
+from tests.core.builders import published
 
 
 def article(*sections: dict[str, Any]) -> Article:
-    return Article.model_validate(
-        {
-            "id": "a1",
-            "slug": "ketamine",
-            "locale": "en",
-            "title": "Ketamine",
-            "summary": None,
-            "tags": [],
-            "author": None,
-            "status": "published",
-            "version": 1,
-            "published_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "updated_at": datetime(2026, 11, 24, 10, tzinfo=UTC),
-            "sections": list(sections),
-        }
-    )
+    return published(list(sections))
 
 
 def body(*blocks: dict[str, Any]) -> str:
