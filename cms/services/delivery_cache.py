@@ -19,7 +19,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import asyncpg
 
@@ -36,6 +37,11 @@ GZIP_MIN_BYTES = 1024
 POLL_INTERVAL = 0.25
 REPLICA_LAG_GRACE = 5.0
 LISTENER_CHECK_INTERVAL = 5.0
+
+
+def http_date(moment: datetime) -> str:
+    """datetime(2026, 11, 24, 10, tzinfo=UTC) -> 'Tue, 24 Nov 2026 10:00:00 GMT'."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def strong_etag(body: bytes) -> str:
@@ -68,6 +74,14 @@ class Entry:
     published: datetime
     renditions: dict[tuple[str, ...], Rendition] = field(default_factory=dict)
     _article: Article | None = None
+    last_modified: str = ""
+    """`published` as an HTTP date, made once."""
+    surrogate_key: str = ""
+    """The CDN purge key of this article."""
+
+    def __post_init__(self) -> None:
+        self.last_modified = http_date(self.published)
+        self.surrogate_key = f"article-{self.article_uid}"
 
     def article(self) -> Article:
         if self._article is None:

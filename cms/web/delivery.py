@@ -12,7 +12,7 @@ from cms.core.slugs import is_slug
 from cms.services.delivery_cache import DeliveryCache, Entry
 from cms.storage import queries
 from cms.web import management, params
-from cms.web.http_cache import cached_response, surrogate_key
+from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter
 from cms.web.responses import json_response, render_article, render_section
 from cms.web.schemas import SiteInfo
@@ -43,7 +43,7 @@ async def get_article(request: Request) -> Response:
         return render_article(entry.article(), query)
 
     rendition = _cache(request).rendition(entry, ("article", fmt.name, *sorted(fields)), render)
-    return cached_response(request, rendition, [surrogate_key(entry.article_uid)], entry.published)
+    return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
 
 async def get_section(request: Request) -> Response:
@@ -55,7 +55,7 @@ async def get_section(request: Request) -> Response:
     anchor = request.path_params["anchor"]
     render = lambda: render_section(section_by_anchor(entry.article(), anchor), query)  # noqa: E731
     rendition = _cache(request).rendition(entry, ("section", anchor, fmt.name), render)
-    return cached_response(request, rendition, [surrogate_key(entry.article_uid)], entry.published)
+    return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
 
 def _cache(request: Request) -> DeliveryCache:

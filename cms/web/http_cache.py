@@ -1,34 +1,40 @@
 """HTTP caching of delivery GETs: strong ETag, 304, Last-Modified, Cache-Control, Vary, Surrogate-Key, gzip."""
 
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+import functools
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cms.services.delivery_cache import Rendition
+from cms.services.delivery_cache import Rendition, http_date
 
 
-def surrogate_key(article_uid: str) -> str:
-    """The CDN purge key of one article: purge it on publish, unpublish, delete or slug change."""
-    return f"article-{article_uid}"
+@functools.cache
+def _cache_control(max_age: int, stale_while_revalidate: int) -> str:
+    return f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}"
 
 
 def cached_response(
-    request: Request, rendition: Rendition, surrogate_keys: list[str], last_modified: datetime | None = None
+    request: Request,
+    rendition: Rendition,
+    surrogate_keys: str,
+    last_modified: datetime | None = None,
+    last_modified_header: str | None = None,
 ) -> Response:
-    """200 with the rendition (gzipped when the client accepts it), or 304 when the client's copy is current."""
+    """200 with the rendition (gzipped when the client accepts it), or 304 when the client's copy is current.
+
+    `surrogate_keys` is space-separated; `last_modified_header`, when given, is `http_date(last_modified)` made once.
+    """
     settings = request.app.state.settings
     headers = {
         "ETag": rendition.etag,
-        "Cache-Control": (
-            f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
-        ),
+        "Cache-Control": _cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate),
         "Vary": "Accept-Encoding",
-        "Surrogate-Key": " ".join(surrogate_keys),
+        "Surrogate-Key": surrogate_keys,
     }
     if last_modified is not None:
-        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+        headers["Last-Modified"] = last_modified_header or http_date(last_modified)
     if _not_modified(request, rendition.etag, last_modified):
         return Response(status_code=304, headers=headers)
     if rendition.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
