@@ -5,6 +5,7 @@ truncates the tables afterwards (STACK.md §7).
 """
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -130,6 +131,44 @@ def publish(client: httpx.AsyncClient, editor: dict[str, str]) -> Callable[..., 
         return dict(response.json())
 
     return publish
+
+
+class QueryLog(logging.Handler):
+    """The queries Tortoise logs from the test's own task (ASGITransport runs the request in it).
+
+    Queries of other tasks, such as each worker's publishing schedule, are not the request's cost.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+        self.task: asyncio.Task[object] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if asyncio.current_task() is self.task and message.lstrip().upper().startswith(
+            ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+        ):
+            self.queries.append(message)
+
+    async def count(self, client: httpx.AsyncClient, path: str, params: dict[str, Any] | None = None) -> int:
+        """How many queries a successful GET of `path` costs."""
+        self.queries.clear()
+        self.task = asyncio.current_task()
+        response = await client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return len(self.queries)
+
+
+@pytest.fixture
+def query_log() -> Iterator[QueryLog]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = QueryLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
 
 
 def delivery_cache(app: Application) -> DeliveryCache:

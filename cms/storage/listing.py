@@ -1,17 +1,32 @@
-"""The published listing: summaries newest first, by keyset cursor."""
+"""The published listing: summaries newest first, or search hits best first, by keyset cursor.
+
+Search runs on FTS5 (SQLite) or a weighted tsvector (PostgreSQL), both made by migration 0004_search;
+docs/search.md says how each ranks and why.
+"""
 
 import base64
 import binascii
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import orjson
+from tortoise import connections
 from tortoise.expressions import Q
 
 from cms.core.article import Article
+from cms.storage.db import delivery_connection
 from cms.storage.models import PUBLISHED, Edition
+from cms.storage.models import Article as ArticleRow
 from cms.storage.models import Section as SectionRow
 from cms.storage.queries import to_article
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 32
+# Letters and digits: what both FTS5's unicode61 tokenizer and PostgreSQL's parser treat as word characters.
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -24,44 +39,223 @@ class BadCursor(ValueError):
     pass
 
 
-async def published_summaries(locale: str, limit: int, cursor: str | None, with_sections: bool) -> Page:
-    """Newest first, by keyset (published_at, id): no page costs more than the first, at any depth.
+class BadSearch(ValueError):
+    pass
 
-    One query for the page, one more for the sections when they are asked for.
-    """
+
+@dataclass(frozen=True)
+class Search:
+    """The words of `q`: every one must match, the last one as a prefix (so 'depr' finds 'depression')."""
+
+    words: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, q: str) -> "Search":
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadSearch(f"q is {len(q)} characters long: use at most {MAX_QUERY_CHARS}")
+        words = tuple(_WORD.findall(q))
+        if not words:
+            raise BadSearch(f"q {q!r} has no words to search for: give at least one letter or digit")
+        if len(words) > MAX_QUERY_WORDS:
+            raise BadSearch(f"q has {len(words)} words: use at most {MAX_QUERY_WORDS}")
+        return cls(words)
+
+    @property
+    def key(self) -> str:
+        """Identifies the search inside its cursors, so that a cursor cannot continue another search."""
+        return hashlib.sha256(" ".join(self.words).casefold().encode()).hexdigest()[:16]
+
+    def fts5_match(self) -> str:
+        """Each word quoted, so no input is FTS5 syntax: 'bad "query -' would raise unquoted."""
+        return " ".join(f'"{word}"' for word in self.words) + "*"
+
+    def pg_tsquery(self) -> str:
+        """The same for to_tsquery: the words contain no quote, so each quoted word is one operand."""
+        return " & ".join(f"'{word}'" for word in self.words) + ":*"
+
+
+async def published_summaries(
+    locale: str,
+    limit: int,
+    cursor: str | None,
+    with_sections: bool,
+    tag: str | None = None,
+    search: Search | None = None,
+) -> Page:
+    """One query for the page, one more for the sections when they are asked for, at any depth."""
+    if search is not None:
+        return await _search_page(search, locale, tag, limit, cursor, with_sections)
+    return await _newest_page(locale, tag, limit, cursor, with_sections)
+
+
+async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | None, with_sections: bool) -> Page:
+    """Newest first, by keyset (published_at, id): no page costs more than the first."""
     query = Edition.filter(stage=PUBLISHED, article__locale=locale)
+    if tag is not None:
+        query = query.filter(tag_rows__tag=tag)  # unique (edition, tag): a join that cannot repeat an edition
     if cursor is not None:
-        published_at, article_id = decode_cursor(cursor)
+        published_at, article_id = _listing_position(cursor)
         query = query.filter(
             Q(article__published_at__lt=published_at)
             | Q(article__published_at=published_at, article__id__lt=article_id)
         )
-    editions = await query.select_related("article").order_by("-article__published_at", "-article__id").limit(limit + 1)
-    more = len(editions) > limit
-    editions = editions[:limit]
-    sections_by_edition: dict[int, list[SectionRow]] = {e.id: [] for e in editions}
-    if with_sections and editions:
-        for row in await SectionRow.filter(edition_id__in=list(sections_by_edition)).order_by("edition_id", "position"):
+    editions = await (
+        query.using_db(delivery_connection())
+        .select_related("article")
+        .order_by("-article__published_at", "-article__id")
+        .limit(limit + 1)
+    )
+    hits = [(edition, edition.article) for edition in editions]
+    last = hits[limit - 1][1] if len(hits) > limit else None
+    next_cursor = _encode([last.published_at.isoformat(), last.id]) if last and last.published_at else None
+    return Page(await _summaries(hits[:limit], with_sections), next_cursor)
+
+
+async def _search_page(
+    search: Search, locale: str, tag: str | None, limit: int, cursor: str | None, with_sections: bool
+) -> Page:
+    """Best first, by keyset (rank, article id).
+
+    A rank depends on the edition and the words only, never on the other articles, so a cursor keeps its
+    place while articles are published or removed meanwhile.
+    """
+    after = _search_position(cursor, search.key) if cursor is not None else None
+    connection = delivery_connection() or connections.get("default")
+    build = _sqlite_search if connection.capabilities.dialect == "sqlite" else _postgres_search
+    sql, values = build(_Placeholders(connection.capabilities.dialect), search, locale, tag, after, limit + 1)
+    rows = await connection.execute_query_dict(sql, values)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = _encode({"q": search.key, "rank": last["rank"], "id": last["a_id"]}) if last else None
+    return Page(await _summaries([_hydrate(row) for row in rows[:limit]], with_sections), next_cursor)
+
+
+class _Placeholders:
+    """Collects the values of a raw query and names their placeholders: '?' on SQLite, '$n' on PostgreSQL."""
+
+    def __init__(self, dialect: str) -> None:
+        self.numbered = dialect != "sqlite"
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.numbered else "?"
+
+
+_COLUMNS = (
+    "e.id, e.article_id, e.stage, e.version, e.title, e.summary, e.tags, e.author, e.updated_at,"
+    " a.id AS a_id, a.uid AS a_uid, a.slug AS a_slug, a.locale AS a_locale, a.status AS a_status,"
+    " a.published_at AS a_published_at"
+)
+
+
+def _filters(p: _Placeholders, locale: str, tag: str | None) -> str:
+    sql = f"e.stage = '{PUBLISHED}' AND a.locale = {p(locale)}"
+    if tag is not None:
+        sql += f" AND EXISTS (SELECT 1 FROM edition_tag t WHERE t.edition_id = e.id AND t.tag = {p(tag)})"
+    return sql
+
+
+def _after(p: _Placeholders, after: tuple[float, int] | None, rank: str, article_id: str) -> str:
+    if after is None:
+        return ""
+    return f" AND ({rank} < {p(after[0])} OR ({rank} = {p(after[0])} AND {article_id} < {p(after[1])}))"
+
+
+def _hits(column: int) -> str:
+    """How many times the words occur in an FTS5 column: highlight() marks each occurrence with char(1)."""
+    marked = f"coalesce(highlight(edition_fts, {column}, char(1), ''), '')"
+    return f"min(length({marked}) - length(replace({marked}, char(1), '')), 9)"
+
+
+def _sqlite_search(
+    p: _Placeholders, search: Search, locale: str, tag: str | None, after: tuple[float, int] | None, limit: int
+) -> tuple[str, list[Any]]:
+    # bm25() would rank by the whole index's statistics, which change with every publish and would move a
+    # cursor's place; occurrences in the title, then in the summary, do not. Counting them in the body too
+    # would read every hit's whole body: 5 times slower when most articles match (docs/search.md).
+    sql = (
+        f"WITH ranked AS MATERIALIZED (SELECT rowid AS edition_id, 10 * {_hits(0)} + {_hits(1)}"
+        f" AS rank FROM edition_fts WHERE edition_fts MATCH {p(search.fts5_match())})"
+        f" SELECT {_COLUMNS}, r.rank FROM ranked r JOIN edition e ON e.id = r.edition_id"
+        f" JOIN article a ON a.id = e.article_id WHERE {_filters(p, locale, tag)}{_after(p, after, 'r.rank', 'a.id')}"
+        f" ORDER BY r.rank DESC, a.id DESC LIMIT {p(limit)}"
+    )
+    return sql, p.values
+
+
+def _postgres_search(
+    p: _Placeholders, search: Search, locale: str, tag: str | None, after: tuple[float, int] | None, limit: int
+) -> tuple[str, list[Any]]:
+    # ts_rank without normalisation reads only the edition's own vector. 'published' is a literal, not a
+    # parameter, so the planner can always use the partial GIN index.
+    sql = (
+        f"SELECT * FROM (SELECT {_COLUMNS}, ts_rank(e.search, query) AS rank FROM edition e"
+        f" JOIN article a ON a.id = e.article_id, to_tsquery('cms_search', {p(search.pg_tsquery())}) query"
+        f" WHERE e.search @@ query AND {_filters(p, locale, tag)}) ranked"
+        f" WHERE true{_after(p, after, 'rank', 'a_id')} ORDER BY rank DESC, a_id DESC LIMIT {p(limit)}"
+    )
+    return sql, p.values
+
+
+def _hydrate(row: dict[str, Any]) -> tuple[Edition, ArticleRow]:
+    """Rows of a raw query as the ORM would build them, so JSON and datetimes decode alike on both databases."""
+    article = {key.removeprefix("a_"): value for key, value in row.items() if key.startswith("a_")}
+    edition = {key: value for key, value in row.items() if not key.startswith("a_") and key != "rank"}
+    return Edition._init_from_db(**edition), ArticleRow._init_from_db(**article)
+
+
+async def _summaries(hits: list[tuple[Edition, ArticleRow]], with_sections: bool) -> list[Article]:
+    sections_by_edition: dict[int, list[SectionRow]] = {edition.id: [] for edition, _ in hits}
+    if with_sections and hits:
+        rows = SectionRow.filter(edition_id__in=list(sections_by_edition)).using_db(delivery_connection())
+        for row in await rows.order_by("edition_id", "position"):
             sections_by_edition[row.edition_id].append(row)  # type: ignore[attr-defined]
-    items = [to_article(e.article, e, sections_by_edition[e.id]) for e in editions]
-    last = editions[-1].article if editions else None
-    next_cursor = encode_cursor(last.published_at, last.id) if more and last and last.published_at else None
-    return Page(items, next_cursor)
+    return [to_article(article, edition, sections_by_edition[edition.id]) for edition, article in hits]
 
 
-def encode_cursor(published_at: datetime, article_id: int) -> str:
-    raw = orjson.dumps([published_at.isoformat(), article_id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _encode(position: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(position)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The inverse of `encode_cursor`; anything else raises BadCursor (the API answers 400)."""
+def _decode(cursor: str) -> Any:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        published_at, article_id = orjson.loads(raw)
+        return orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):  # orjson.JSONDecodeError is a ValueError
+        raise _not_ours(cursor) from None
+
+
+def _not_ours(cursor: str) -> BadCursor:
+    return BadCursor(f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+
+
+def _is_id(value: object) -> bool:
+    """A whole number the id column can hold: a larger one would fail in the driver, not in the query."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+def _listing_position(cursor: str) -> tuple[datetime, int]:
+    """(published_at, article id) of the last item of the previous page."""
+    position = _decode(cursor)
+    if isinstance(position, dict):
+        raise BadCursor(f"cursor {cursor!r} continues a search: pass the q it came with, or drop the cursor")
+    try:
+        published_at, article_id = position
         moment = datetime.fromisoformat(published_at)
-    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-        raise BadCursor(f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged") from None
-    if not isinstance(article_id, int) or isinstance(article_id, bool) or moment.tzinfo is None:
-        raise BadCursor(f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    except (ValueError, TypeError):
+        raise _not_ours(cursor) from None
+    if not _is_id(article_id) or moment.tzinfo is None:
+        raise _not_ours(cursor)
     return moment, article_id
+
+
+def _search_position(cursor: str, key: str) -> tuple[float, int]:
+    """(rank, article id) of the last hit of the previous page of the same search."""
+    position = _decode(cursor)
+    if not isinstance(position, dict) or set(position) != {"q", "rank", "id"}:
+        raise BadCursor(f"cursor {cursor!r} does not continue a search: drop it to start this search")
+    rank, article_id = position["rank"], position["id"]
+    if not isinstance(rank, int | float) or isinstance(rank, bool) or not _is_id(article_id):
+        raise _not_ours(cursor)
+    if position["q"] != key:
+        raise BadCursor(f"cursor {cursor!r} continues a search for another q: pass the q it came with")
+    return float(rank), article_id

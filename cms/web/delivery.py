@@ -9,12 +9,12 @@ from cms.core.article import ARTICLE_FIELDS, section_by_anchor
 from cms.core.errors import Moved, NotFound
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
-from cms.services.delivery_cache import DeliveryCache, Entry
+from cms.services.delivery_cache import DeliveryCache, Entry, Rendition
 from cms.storage import queries
 from cms.web import management, params
 from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter
-from cms.web.responses import json_response, render_article, render_section
+from cms.web.responses import render_article, render_section
 from cms.web.schemas import SiteInfo
 
 
@@ -76,15 +76,15 @@ async def get_site(request: Request) -> Response:
     default = _default_locale(request)
     locales = sorted({default, *await queries.published_locales()})
     site = SiteInfo(name=await queries.site_name(), default_locale=default, locales=locales)
-    return json_response(site.model_dump())
+    return cached_response(request, Rendition.of(orjson.dumps(site.model_dump()), "application/json"), "site")
 
 
 async def get_schema(request: Request) -> Response:
     params.query(request, ())
-    return Response(orjson.dumps(_SCHEMA), media_type="application/schema+json")
+    return cached_response(request, _SCHEMA, "schema")
 
 
-_SCHEMA = article_input_schema()
+_SCHEMA = Rendition.of(orjson.dumps(article_input_schema()), "application/schema+json")
 
 
 def _default_locale(request: Request) -> str:

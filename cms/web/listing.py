@@ -1,18 +1,23 @@
-"""GET /api/v1/articles: published summaries, newest first, by keyset cursor."""
+"""GET /api/v1/articles: published summaries, newest first or best search hits first, by keyset cursor."""
 
+import orjson
+from pydantic import TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS
+from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
+from cms.services.delivery_cache import Rendition
 from cms.storage import listing
 from cms.web import params
+from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter
-from cms.web.responses import json_response
+
+_TAG = TypeAdapter(Tag)
 
 
 async def list_articles(request: Request) -> Response:
-    query = params.query(request, {"locale", "fields", "limit", "cursor"})
+    query = params.query(request, {"locale", "fields", "limit", "cursor", "tag", "q"})
     fields = params.fields(query, ARTICLE_FIELDS, SUMMARY_FIELDS)
     try:
         page = await listing.published_summaries(
@@ -20,11 +25,36 @@ async def list_articles(request: Request) -> Response:
             limit=params.limit(query),
             cursor=query.get("cursor"),
             with_sections="sections" in fields,
+            tag=_tag(query),
+            search=_search(query),
         )
     except listing.BadCursor as exc:
         raise bad_parameter("cursor", str(exc)) from None
     items = [article.model_dump(mode="json", include=fields) for article in page.items]
-    return json_response({"items": items, "next_cursor": page.next_cursor})
+    body = orjson.dumps({"items": items, "next_cursor": page.next_cursor})
+    keys = " ".join(["articles", *(f"article-{article.id}" for article in page.items)])
+    return cached_response(request, Rendition.of(body, "application/json"), keys)
+
+
+def _tag(query: dict[str, str]) -> str | None:
+    """A tag no article could have is a mistake worth a 400, not an empty page."""
+    if "tag" not in query:
+        return None
+    try:
+        return _TAG.validate_python(query["tag"])
+    except ValidationError:
+        raise bad_parameter(
+            "tag", f"tag {query['tag']!r} is not valid: use 1-50 characters, no commas or control characters"
+        ) from None
+
+
+def _search(query: dict[str, str]) -> listing.Search | None:
+    if "q" not in query:
+        return None
+    try:
+        return listing.Search.parse(query["q"])
+    except listing.BadSearch as exc:
+        raise bad_parameter("q", str(exc)) from None
 
 
 routes = [Route("/api/v1/articles", list_articles, methods=["GET"], name="list_articles")]

@@ -41,6 +41,13 @@ FIELDS = _param(
 )
 LIMIT = _param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
 CURSOR = _param("cursor", "query", "The `next_cursor` of the previous page, unchanged.", {"type": "string"})
+TAG = _param("tag", "query", "Only articles with this tag (exact).", {"type": "string", "maxLength": 50})
+Q = _param(
+    "q",
+    "query",
+    "Full-text search: plain words, all must match, the last as a prefix; best hits first (docs/search.md).",
+    {"type": "string", "maxLength": 500},
+)
 
 
 def _json(ref: str, description: str) -> dict[str, Any]:
@@ -125,8 +132,8 @@ def build_openapi() -> dict[str, Any]:
     paths = {
         "/api/v1/articles": {
             "get": _op(
-                "Published articles, newest first (keyset pagination).",
-                [LOCALE, FIELDS, LIMIT, CURSOR],
+                "Published articles, newest first or best search hits first (keyset pagination).",
+                [LOCALE, FIELDS, LIMIT, CURSOR, TAG, Q],
                 {"200": _json("ArticlePage", "A page of article summaries."), "400": BAD_PARAMETER},
             ),
             "post": _write(

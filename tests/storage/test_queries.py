@@ -1,42 +1,9 @@
 """The cost of reads, counted from Tortoise's own query log, and the database settings that several workers need."""
 
-import asyncio
-import logging
-
 import pytest
 from tortoise import connections
 
 from tests.conftest import delivery_cache, is_postgres
-
-
-class QueryLog(logging.Handler):
-    """The queries Tortoise logs from the test's own task (ASGITransport runs the request in it).
-
-    Queries of other tasks, such as each worker's publishing schedule, are not the request's cost.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.queries: list[str] = []
-        self.task: asyncio.Task[object] | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if asyncio.current_task() is self.task and message.lstrip().upper().startswith(
-            ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-        ):
-            self.queries.append(message)
-
-
-@pytest.fixture
-def query_log():
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = QueryLog(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 def _sections(count: int, blocks: int) -> list[dict]:
@@ -46,21 +13,13 @@ def _sections(count: int, blocks: int) -> list[dict]:
     ]
 
 
-async def _queries_for(client, query_log, path: str) -> int:
-    query_log.queries.clear()
-    query_log.task = asyncio.current_task()
-    response = await client.get(path)
-    assert response.status_code == 200
-    return len(query_log.queries)
-
-
 async def test_an_uncached_article_costs_one_query_whatever_its_size(app, client, publish, query_log):
     await publish(title="Small", sections=_sections(1, 1))
     await publish(title="Large", sections=_sections(40, 20))
     delivery_cache(app).clear()
 
-    small = await _queries_for(client, query_log, "/api/v1/articles/small")
-    large = await _queries_for(client, query_log, "/api/v1/articles/large")
+    small = await query_log.count(client, "/api/v1/articles/small")
+    large = await query_log.count(client, "/api/v1/articles/large")
 
     assert (small, large) == (1, 1)
 
@@ -69,9 +28,9 @@ async def test_a_cached_article_costs_no_query_in_any_format(client, publish, qu
     await publish(title="Large", sections=_sections(40, 20))
     await client.get("/api/v1/articles/large?format=html")
 
-    json_hit = await _queries_for(client, query_log, "/api/v1/articles/large")
-    html_hit = await _queries_for(client, query_log, "/api/v1/articles/large?format=html")
-    section_hit = await _queries_for(client, query_log, "/api/v1/articles/large/sections/part-3")
+    json_hit = await query_log.count(client, "/api/v1/articles/large")
+    html_hit = await query_log.count(client, "/api/v1/articles/large?format=html")
+    section_hit = await query_log.count(client, "/api/v1/articles/large/sections/part-3")
 
     assert (json_hit, html_hit, section_hit) == (0, 0, 0)
 
@@ -80,9 +39,9 @@ async def test_a_listing_page_costs_one_query_or_two_with_sections(client, publi
     for n in range(5):
         await publish(title=f"Article {n}", sections=_sections(3, 2))
 
-    summaries = await _queries_for(client, query_log, "/api/v1/articles?limit=2")
-    more_summaries = await _queries_for(client, query_log, "/api/v1/articles?limit=5")
-    with_sections = await _queries_for(client, query_log, "/api/v1/articles?limit=5&fields=slug,sections")
+    summaries = await query_log.count(client, "/api/v1/articles?limit=2")
+    more_summaries = await query_log.count(client, "/api/v1/articles?limit=5")
+    with_sections = await query_log.count(client, "/api/v1/articles?limit=5&fields=slug,sections")
 
     assert (summaries, more_summaries, with_sections) == (1, 1, 2)
 

@@ -136,3 +136,33 @@ async def test_deleting_an_article_takes_it_off_delivery_at_once(client, editor,
     await client.delete("/api/v1/articles/hello", headers=editor)
 
     assert (await client.get("/api/v1/articles/hello")).status_code == 404
+
+
+async def test_a_listing_page_is_cacheable_and_names_its_articles(client, publish):
+    first = await publish(title="First")
+    second = await publish(title="Second")
+    page = await client.get("/api/v1/articles")
+
+    again = await client.get("/api/v1/articles", headers={"If-None-Match": page.headers["etag"]})
+
+    assert page.headers["surrogate-key"] == f"articles article-{second['id']} article-{first['id']}"
+    assert page.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert again.status_code == 304
+
+
+async def test_a_listing_page_changes_its_etag_when_an_article_is_published(client, publish):
+    await publish(title="First")
+    before = await client.get("/api/v1/articles")
+    await publish(title="Second")
+
+    after = await client.get("/api/v1/articles", headers={"If-None-Match": before.headers["etag"]})
+
+    assert after.status_code == 200
+
+
+async def test_the_site_and_the_schema_are_cacheable(client):
+    site = await client.get("/api/v1/site")
+    schema = await client.get("/api/v1/schema")
+
+    assert (site.headers["surrogate-key"], schema.headers["surrogate-key"]) == ("site", "schema")
+    assert (await client.get("/api/v1/schema", headers={"If-None-Match": schema.headers["etag"]})).status_code == 304

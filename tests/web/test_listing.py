@@ -78,3 +78,53 @@ async def test_drafts_are_not_listed(client, editor):
     response = await client.get("/api/v1/articles")
 
     assert response.json() == {"items": [], "next_cursor": None}
+
+
+async def test_tag_lists_the_published_articles_having_it(client, publish):
+    await publish(title="Tagged", tags=["health", "news"])
+    await publish(title="Other Tag", tags=["news"])
+    await publish(title="Untagged")
+
+    response = await client.get("/api/v1/articles", params={"tag": "health", "fields": "slug,tags"})
+
+    assert response.json() == {"items": [{"slug": "tagged", "tags": ["health", "news"]}], "next_cursor": None}
+
+
+async def test_tag_and_cursor_page_through_every_tagged_article_once(client, publish):
+    tagged = [await publish(title=f"Tagged {n}", tags=["health"]) for n in range(5)]
+    await publish(title="Untagged", tags=["news"])
+
+    seen, cursor = [], None
+    while True:
+        params = {"tag": "health", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/articles", params=params)).json()
+        seen += [item["slug"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == [article["slug"] for article in reversed(tagged)]
+
+
+async def test_a_tag_only_the_draft_has_does_not_list_the_article(client, publish, editor):
+    await publish(title="Hello", tags=["news"])
+    edited = {"title": "Hello", "slug": "hello", "tags": ["news", "health"]}
+    await client.put("/api/v1/articles/hello", json=edited, headers=editor | {"If-Match": "*"})
+
+    response = await client.get("/api/v1/articles", params={"tag": "health"})
+
+    assert response.json() == {"items": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize("tag", ["", "a,b", "x" * 51, "new\nline"])
+async def test_a_tag_no_article_can_have_answers_400(client, tag):
+    response = await client.get("/api/v1/articles", params={"tag": tag})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": f"tag {tag!r} is not valid: use 1-50 characters, no commas or control characters",
+        "parameter": "tag",
+    }

@@ -34,10 +34,12 @@ async def test_delivery_reads_the_replica_and_management_the_primary(database_ur
         replicated = await client.get("/api/v1/articles/replicated")
         lagging = await client.get("/api/v1/articles/not-yet-replicated")
         preview = await client.get("/api/v1/articles/not-yet-replicated?preview=true", headers=editor)
+        listing = await client.get("/api/v1/articles?fields=slug")
 
     assert replicated.status_code == 200
     assert lagging.status_code == 404
     assert preview.status_code == 200
+    assert listing.json() == {"items": [{"slug": "replicated"}], "next_cursor": None}
 
 
 def _copy(source: Path, target: Path) -> None:
