@@ -128,3 +128,18 @@ async def test_a_tag_no_article_can_have_answers_400(client, tag):
         "detail": f"tag {tag!r} is not valid: use 1-50 characters, no commas or control characters",
         "parameter": "tag",
     }
+
+
+async def test_a_cursor_keeps_its_place_while_articles_are_published(client, publish):
+    published = await _publish_many(publish, 6)
+    first = (await client.get("/api/v1/articles", params={"limit": 3, "fields": "slug"})).json()
+    await publish(title="Newer One")
+    await publish(title="Newer Two")
+
+    second = (
+        await client.get("/api/v1/articles", params={"limit": 3, "fields": "slug", "cursor": first["next_cursor"]})
+    ).json()
+
+    slugs = [item["slug"] for item in first["items"] + second["items"]]
+    assert slugs == [article["slug"] for article in reversed(published)]
+    assert second["next_cursor"] is None
