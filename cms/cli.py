@@ -3,24 +3,29 @@
 import asyncio
 import copy
 import os
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, TypeVar
 
 import typer
 import uvicorn
 import uvicorn.config
+from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress
 
 from cms.config import ConfigError, Settings
-from cms.services import seeding, tokens
+from cms.core.blocks import error_list
+from cms.core.errors import CMSError, InvalidContent
+from cms.services import seeding, tokens, transfer
 from cms.storage import db
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="A small, strict headless CMS.")
 token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
 app.add_typer(token_app, name="token")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # no hard wrapping: lines stay greppable in logs
 
 T = TypeVar("T")
 
@@ -105,6 +110,77 @@ def seed(
     for label, slugs in (("created", report.created), ("updated", report.updated), ("unchanged", report.unchanged)):
         for slug in slugs:
             err.print(f"{label}: {slug}")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Every article with its published version, revisions and old slugs, as JSON Lines."""
+    settings = _settings()
+
+    async def write(stream: IO[bytes]) -> int:
+        count = 0
+        async for line in transfer.export_lines():
+            stream.write(line)
+            count += 1
+        return count
+
+    if out is None:
+        count = _run(settings, lambda: write(sys.stdout.buffer))
+    else:
+        with out.open("wb") as stream:
+            count = _run(settings, lambda: write(stream))
+    err.print(f"exported {count} article(s)")
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="A Markdown file, a folder of them, or an export (.jsonl).")],
+    publish: Annotated[bool, typer.Option("--publish", help="Publish the Markdown articles it creates.")] = False,
+) -> None:
+    """Import Markdown files as drafts, or restore an export exactly as it was exported."""
+    settings = _settings()
+    if not path.exists():
+        err.print(f"[red]{path} does not exist:[/] pass a Markdown file, a folder of them, or an export (.jsonl)")
+        raise typer.Exit(2)
+    failures = _run(settings, lambda: _import(path, publish, settings.default_locale))
+    if failures:
+        raise typer.Exit(1)
+
+
+async def _import(path: Path, publish: bool, default_locale: str) -> int:
+    """Each item in its own transaction; a bad one is reported and the others still land. Returns the failures."""
+    is_export = path.is_file() and path.suffix in (".jsonl", ".ndjson")
+    if is_export:
+        items = [line for line in path.read_bytes().splitlines() if line.strip()]
+    else:
+        items = sorted(path.glob("**/*.md")) if path.is_dir() else [path]
+    failures = 0
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(f"importing {path}", total=len(items))
+        for number, item in enumerate(items, start=1):
+            where = f"{path}:{number}" if is_export else str(item)
+            try:
+                if isinstance(item, Path):
+                    slug = await transfer.import_markdown(item.read_text(encoding="utf-8"), default_locale, publish)
+                else:
+                    slug = await transfer.restore(item)
+                err.print(f"imported: {slug} ({where})")
+            except (ValidationError, CMSError, UnicodeDecodeError) as exc:
+                failures += 1
+                err.print(f"[red]not imported:[/] {where}: {_reason(exc)}")
+            progress.advance(task)
+    err.print(f"{len(items) - failures} imported, {failures} failed")
+    return failures
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{e['path'] or '(body)'}: {e['message']}" for e in error_list(exc))
+    if isinstance(exc, InvalidContent):
+        return "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+    return str(exc)
 
 
 @token_app.command("create")

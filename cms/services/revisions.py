@@ -44,10 +44,12 @@ async def get(slug: str, locale: str, version: int) -> RevisionDetail:
     row = await Revision.get_or_none(article_id=article.id, version=version)
     if row is None:
         raise NotFound(f"article {article.slug!r} has no revision {version}: versions run from 1 to {article.version}")
-    return RevisionDetail.model_validate(
-        {"version": row.version, "created_at": row.created_at, "token_name": row.token_name, "title": row.title,
-         "document": row.document},
-    )  # fmt: skip
+    return detail(row)
+
+
+def detail(row: Revision) -> RevisionDetail:
+    fields = {"version": row.version, "created_at": row.created_at, "token_name": row.token_name, "title": row.title}
+    return RevisionDetail.model_validate(fields | {"document": row.document}, strict=False)
 
 
 async def restore(slug: str, locale: str, version: int, if_match: list[str] | None, token: str | None) -> Article:

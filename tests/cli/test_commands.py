@@ -74,3 +74,40 @@ def test_bad_configuration_names_the_variable(tmp_path):
 
     assert result.returncode == 2
     assert "CMS_MAX_BODY_BYTES has value 'lots'" in result.stderr
+
+
+def test_export_then_import_into_a_new_database_restores_everything(tmp_path):
+    source, target = f"sqlite://{tmp_path / 'a.sqlite3'}", f"sqlite://{tmp_path / 'b.sqlite3'}"
+    cms("seed", database=source)
+    exported = tmp_path / "export.jsonl"
+
+    out = cms("export", "--out", str(exported), database=source)
+    imported = cms("import", str(exported), database=target)
+    again = cms("export", database=target)
+
+    assert out.returncode == 0, out.stderr
+    assert "exported 1 article(s)" in out.stderr
+    assert imported.returncode == 0, imported.stderr
+    assert "1 imported, 0 failed" in imported.stderr
+    assert again.stdout.encode() == exported.read_bytes()
+
+
+def test_import_of_a_markdown_folder_reports_each_file_and_fails_on_a_bad_one(tmp_path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "good.md").write_text("---\ntitle: Good Post\n---\nText.\n")
+    (folder / "bad.md").write_text("---\nweight: 3\n---\n# Bad\n")
+
+    result = cms("import", str(folder), "--publish", database=f"sqlite://{tmp_path / 'cms.sqlite3'}")
+
+    assert result.returncode == 1
+    assert "imported: good-post" in result.stderr
+    assert "not imported:" in result.stderr and "front_matter/weight" in result.stderr
+    assert "1 imported, 1 failed" in result.stderr
+
+
+def test_import_of_a_missing_path_fails_with_the_fix(tmp_path):
+    result = cms("import", str(tmp_path / "nope"), database=f"sqlite://{tmp_path / 'cms.sqlite3'}")
+
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
