@@ -32,6 +32,7 @@ from cms.storage.editions import DELIVERY_CHANNEL
 from cms.storage.models import DeliveryChange
 
 log = logging.getLogger(__name__)
+CACHE_HITS, CACHE_MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 
 GZIP_MIN_BYTES = 1024
 POLL_INTERVAL = 0.25
@@ -54,6 +55,8 @@ class Rendition:
     media_type: str
     etag: str
     gzipped: bytes | None = None
+    prepared_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
+    """Encoded response headers, made once by the web layer (cms/web/http_cache.py)."""
 
     @classmethod
     def of(cls, body: bytes, media_type: str) -> "Rendition":
@@ -124,9 +127,9 @@ class DeliveryCache:
         key = (locale, slug)
         if (entry := self._entries.get(key)) is not None:
             self._entries.move_to_end(key)
-            CACHE_LOOKUPS.labels("hit").inc()
+            CACHE_HITS.inc()
             return entry
-        CACHE_LOOKUPS.labels("miss").inc()
+        CACHE_MISSES.inc()
         generation = self._generation
         found = await queries.published_snapshot(slug, locale)
         if not isinstance(found, queries.Snapshot):

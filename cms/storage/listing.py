@@ -16,12 +16,10 @@ import orjson
 from tortoise import connections
 from tortoise.expressions import Q
 
-from cms.core.article import Article
 from cms.storage.db import delivery_connection
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
 from cms.storage.models import Section as SectionRow
-from cms.storage.queries import to_article
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
@@ -31,7 +29,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class Page:
-    items: list[Article]
+    items: list[dict[str, Any]]
+    """Summaries in the JSON format's field order (sections only when asked), ready for orjson."""
     next_cursor: str | None
 
 
@@ -89,8 +88,9 @@ async def published_summaries(
 
 
 async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | None, with_sections: bool) -> Page:
-    """Newest first, by keyset (published_at, id): no page costs more than the first."""
-    query = Edition.filter(stage=PUBLISHED, article__locale=locale)
+    """Newest first, by keyset (published_at, id): an index walk on article (locale, status, published_at, id),
+    so no page costs more than the first. Only the summary's columns are read, never the snapshot or the text."""
+    query = Edition.filter(stage=PUBLISHED, article__locale=locale, article__status=PUBLISHED)
     if tag is not None:
         query = query.filter(tag_rows__tag=tag)  # unique (edition, tag): a join that cannot repeat an edition
     if cursor is not None:
@@ -99,16 +99,22 @@ async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | N
             Q(article__published_at__lt=published_at)
             | Q(article__published_at=published_at, article__id__lt=article_id)
         )
-    editions = await (
+    rows = await (
         query.using_db(delivery_connection())
-        .select_related("article")
         .order_by("-article__published_at", "-article__id")
         .limit(limit + 1)
+        .values(*_SUMMARY_EDITION_FIELDS, **_SUMMARY_ARTICLE_FIELDS)
     )
-    hits = [(edition, edition.article) for edition in editions]
+    hits = [_hydrate(row) for row in rows]
     last = hits[limit - 1][1] if len(hits) > limit else None
     next_cursor = _encode([last.published_at.isoformat(), last.id]) if last and last.published_at else None
     return Page(await _summaries(hits[:limit], with_sections), next_cursor)
+
+
+_SUMMARY_EDITION_FIELDS = ("id", "article_id", "stage", "version", "title", "summary", "tags", "author", "updated_at")
+_SUMMARY_ARTICLE_FIELDS = {
+    f"a_{name}": f"article__{name}" for name in ("id", "uid", "slug", "locale", "status", "published_at")
+}
 
 
 async def _search_page(
@@ -204,13 +210,35 @@ def _hydrate(row: dict[str, Any]) -> tuple[Edition, ArticleRow]:
     return Edition._init_from_db(**edition), ArticleRow._init_from_db(**article)
 
 
-async def _summaries(hits: list[tuple[Edition, ArticleRow]], with_sections: bool) -> list[Article]:
-    sections_by_edition: dict[int, list[SectionRow]] = {edition.id: [] for edition, _ in hits}
+async def _summaries(hits: list[tuple[Edition, ArticleRow]], with_sections: bool) -> list[dict[str, Any]]:
+    """Plain dicts, not models: the rows were validated when written, and a page is built on every request."""
+    items = [_summary(edition, article) for edition, article in hits]
     if with_sections and hits:
-        rows = SectionRow.filter(edition_id__in=list(sections_by_edition)).using_db(delivery_connection())
-        for row in await rows.order_by("edition_id", "position"):
-            sections_by_edition[row.edition_id].append(row)  # type: ignore[attr-defined]
-    return [to_article(article, edition, sections_by_edition[edition.id]) for edition, article in hits]
+        by_edition: dict[int, list[dict[str, Any]]] = {edition.id: [] for edition, _ in hits}
+        rows = SectionRow.filter(edition_id__in=list(by_edition)).using_db(delivery_connection())
+        for edition_id, uid, anchor, heading, blocks in await rows.order_by("edition_id", "position").values_list(
+            "edition_id", "uid", "anchor", "heading", "blocks"
+        ):
+            by_edition[edition_id].append({"id": uid, "anchor": anchor, "heading": heading, "blocks": blocks})
+        for item, (edition, _) in zip(items, hits, strict=True):
+            item["sections"] = by_edition[edition.id]
+    return items
+
+
+def _summary(edition: Edition, article: ArticleRow) -> dict[str, Any]:
+    return {
+        "id": article.uid,
+        "slug": article.slug,
+        "locale": article.locale,
+        "title": edition.title,
+        "summary": edition.summary,
+        "tags": edition.tags,
+        "author": edition.author,
+        "status": article.status,
+        "version": edition.version,
+        "published_at": article.published_at,
+        "updated_at": edition.updated_at,
+    }
 
 
 def _encode(position: object) -> str:

@@ -42,7 +42,8 @@ async def get_article(request: Request) -> Response:
             return entry.snapshot, fmt.media_type  # stored at publish time exactly as served
         return render_article(entry.article(), query)
 
-    rendition = _cache(request).rendition(entry, ("article", fmt.name, *sorted(fields)), render)
+    variant = ("article", fmt.name) if len(fields) == len(ARTICLE_FIELDS) else ("article", fmt.name, *sorted(fields))
+    rendition = _cache(request).rendition(entry, variant, render)
     return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
 
@@ -65,6 +66,8 @@ def _cache(request: Request) -> DeliveryCache:
 
 def _preview(request: Request) -> bool:
     """`?preview=true` asks for the draft (a management request); `false` or no value, the published article."""
+    if not request.scope["query_string"]:
+        return False
     value = request.query_params.get("preview", "false")
     if value not in ("true", "false"):
         raise bad_parameter("preview", f"preview {value!r} is not a boolean: use preview=true or leave it out")

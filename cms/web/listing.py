@@ -30,9 +30,9 @@ async def list_articles(request: Request) -> Response:
         )
     except listing.BadCursor as exc:
         raise bad_parameter("cursor", str(exc)) from None
-    items = [article.model_dump(mode="json", include=fields) for article in page.items]
-    body = orjson.dumps({"items": items, "next_cursor": page.next_cursor})
-    keys = " ".join(["articles", *(f"article-{article.id}" for article in page.items)])
+    items = [{name: item[name] for name in ARTICLE_FIELDS if name in fields} for item in page.items]
+    body = orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
+    keys = " ".join(["articles", *(f"article-{item['id']}" for item in page.items)])
     return cached_response(request, Rendition.of(body, "application/json"), keys)
 
 

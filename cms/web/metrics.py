@@ -1,8 +1,9 @@
 """Request metrics (pure ASGI: no task group per request on the hot path) and the /metrics route."""
 
+import functools
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -34,8 +35,15 @@ class RequestMetrics:
             await self.app(scope, receive, send_and_note_status)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")  # the template, so labels stay few
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            counter, histogram = _children(scope["method"], route, status)
+            counter.inc()
+            histogram.observe(time.perf_counter() - started)
+
+
+@functools.lru_cache(maxsize=4096)
+def _children(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    """The labelled series, looked up once: `labels()` costs more than the increment itself."""
+    return REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route)
 
 
 async def metrics(request: Request) -> Response:

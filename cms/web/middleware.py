@@ -1,11 +1,10 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware: it costs a task group per request on the hot path)."""
 
-import uuid
+import secrets
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER = b"x-request-id"
 _MAX_REQUEST_ID = 128
 
 
@@ -22,11 +21,12 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _client_request_id(scope) or uuid.uuid4().hex
+        request_id = (_client_request_id(scope) or secrets.token_hex(16)).encode("latin-1")
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                # A new list: the response's own may be shared by every response of a cached article.
+                message["headers"] = [*message.get("headers", ()), (REQUEST_ID_HEADER, request_id)]
             await send(message)
 
         await self.app(scope, receive, send_with_id)

@@ -17,6 +17,8 @@ _LOCALE = TypeAdapter(Locale)
 
 def query(request: Request, allowed: Collection[str]) -> dict[str, str]:
     """The query parameters as a dict, after refusing unknown and repeated ones."""
+    if not request.scope["query_string"]:
+        return {}
     params = request.query_params
     for name in params:
         if name not in allowed:
@@ -28,7 +30,9 @@ def query(request: Request, allowed: Collection[str]) -> dict[str, str]:
 
 
 def locale(params: dict[str, str], default: str) -> str:
-    value = params.get("locale", default)
+    if "locale" not in params:
+        return default  # checked once, by the settings
+    value = params["locale"]
     try:
         return _LOCALE.validate_python(value)
     except ValidationError:
