@@ -14,11 +14,10 @@ from typing import Any
 
 import orjson
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from cms.storage.db import delivery_connection
-from cms.storage.models import PUBLISHED, Edition
-from cms.storage.models import Article as ArticleRow
+from cms.storage.models import PUBLISHED
 from cms.storage.models import Section as SectionRow
 
 MAX_QUERY_CHARS = 500
@@ -90,31 +89,18 @@ async def published_summaries(
 async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | None, with_sections: bool) -> Page:
     """Newest first, by keyset (published_at, id): an index walk on article (locale, status, published_at, id),
     so no page costs more than the first. Only the summary's columns are read, never the snapshot or the text."""
-    query = Edition.filter(stage=PUBLISHED, article__locale=locale, article__status=PUBLISHED)
-    if tag is not None:
-        query = query.filter(tag_rows__tag=tag)  # unique (edition, tag): a join that cannot repeat an edition
-    if cursor is not None:
-        published_at, article_id = _listing_position(cursor)
-        query = query.filter(
-            Q(article__published_at__lt=published_at)
-            | Q(article__published_at=published_at, article__id__lt=article_id)
-        )
-    rows = await (
-        query.using_db(delivery_connection())
-        .order_by("-article__published_at", "-article__id")
-        .limit(limit + 1)
-        .values(*_SUMMARY_EDITION_FIELDS, **_SUMMARY_ARTICLE_FIELDS)
+    after = _listing_position(cursor) if cursor is not None else None
+    connection, p = _connection()
+    sql = (
+        f"SELECT {_COLUMNS} FROM edition e JOIN article a ON a.id = e.article_id"
+        f" WHERE {_filters(p, locale, tag)} AND a.status = '{PUBLISHED}'"
+        f"{_after(p, after, 'a.published_at', 'a.id')}"
+        f" ORDER BY a.published_at DESC, a.id DESC LIMIT {p(limit + 1)}"
     )
-    hits = [_hydrate(row) for row in rows]
-    last = hits[limit - 1][1] if len(hits) > limit else None
-    next_cursor = _encode([last.published_at.isoformat(), last.id]) if last and last.published_at else None
-    return Page(await _summaries(hits[:limit], with_sections), next_cursor)
-
-
-_SUMMARY_EDITION_FIELDS = ("id", "article_id", "stage", "version", "title", "summary", "tags", "author", "updated_at")
-_SUMMARY_ARTICLE_FIELDS = {
-    f"a_{name}": f"article__{name}" for name in ("id", "uid", "slug", "locale", "status", "published_at")
-}
+    rows = await connection.execute_query_dict(sql, p.values)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = _encode([_moment(last["a_published_at"]).isoformat(), last["a_id"]]) if last else None
+    return Page(await _summaries(rows[:limit], with_sections), next_cursor)
 
 
 async def _search_page(
@@ -126,13 +112,19 @@ async def _search_page(
     place while articles are published or removed meanwhile.
     """
     after = _search_position(cursor, search.key) if cursor is not None else None
-    connection = delivery_connection() or connections.get("default")
+    connection, p = _connection()
     build = _sqlite_search if connection.capabilities.dialect == "sqlite" else _postgres_search
-    sql, values = build(_Placeholders(connection.capabilities.dialect), search, locale, tag, after, limit + 1)
+    sql, values = build(p, search, locale, tag, after, limit + 1)
     rows = await connection.execute_query_dict(sql, values)
     last = rows[limit - 1] if len(rows) > limit else None
     next_cursor = _encode({"q": search.key, "rank": last["rank"], "id": last["a_id"]}) if last else None
-    return Page(await _summaries([_hydrate(row) for row in rows[:limit]], with_sections), next_cursor)
+    return Page(await _summaries(rows[:limit], with_sections), next_cursor)
+
+
+def _connection() -> tuple[BaseDBAsyncClient, "_Placeholders"]:
+    """Where delivery reads (the replica, if any), and a placeholder collector in its dialect."""
+    connection = delivery_connection() or connections.get("default")
+    return connection, _Placeholders(connection.capabilities.dialect)
 
 
 class _Placeholders:
@@ -161,10 +153,12 @@ def _filters(p: _Placeholders, locale: str, tag: str | None) -> str:
     return sql
 
 
-def _after(p: _Placeholders, after: tuple[float, int] | None, rank: str, article_id: str) -> str:
+def _after(p: _Placeholders, after: tuple[Any, int] | None, rank: str, article_id: str) -> str:
+    """The keyset condition as a row value: both databases walk an index from it, where the equivalent
+    `rank < x OR (rank = x AND id < y)` made SQLite scan every row before the cursor."""
     if after is None:
         return ""
-    return f" AND ({rank} < {p(after[0])} OR ({rank} = {p(after[0])} AND {article_id} < {p(after[1])}))"
+    return f" AND ({rank}, {article_id}) < ({p(after[0])}, {p(after[1])})"
 
 
 def _hits(column: int) -> str:
@@ -203,42 +197,41 @@ def _postgres_search(
     return sql, p.values
 
 
-def _hydrate(row: dict[str, Any]) -> tuple[Edition, ArticleRow]:
-    """Rows of a raw query as the ORM would build them, so JSON and datetimes decode alike on both databases."""
-    article = {key.removeprefix("a_"): value for key, value in row.items() if key.startswith("a_")}
-    edition = {key: value for key, value in row.items() if not key.startswith("a_") and key != "rank"}
-    return Edition._init_from_db(**edition), ArticleRow._init_from_db(**article)
-
-
-async def _summaries(hits: list[tuple[Edition, ArticleRow]], with_sections: bool) -> list[dict[str, Any]]:
+async def _summaries(rows: list[dict[str, Any]], with_sections: bool) -> list[dict[str, Any]]:
     """Plain dicts, not models: the rows were validated when written, and a page is built on every request."""
-    items = [_summary(edition, article) for edition, article in hits]
-    if with_sections and hits:
-        by_edition: dict[int, list[dict[str, Any]]] = {edition.id: [] for edition, _ in hits}
-        rows = SectionRow.filter(edition_id__in=list(by_edition)).using_db(delivery_connection())
-        for edition_id, uid, anchor, heading, blocks in await rows.order_by("edition_id", "position").values_list(
+    items = [_summary(row) for row in rows]
+    if with_sections and rows:
+        by_edition: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+        sections = SectionRow.filter(edition_id__in=list(by_edition)).using_db(delivery_connection())
+        for edition_id, uid, anchor, heading, blocks in await sections.order_by("edition_id", "position").values_list(
             "edition_id", "uid", "anchor", "heading", "blocks"
         ):
             by_edition[edition_id].append({"id": uid, "anchor": anchor, "heading": heading, "blocks": blocks})
-        for item, (edition, _) in zip(items, hits, strict=True):
-            item["sections"] = by_edition[edition.id]
+        for item, row in zip(items, rows, strict=True):
+            item["sections"] = by_edition[row["id"]]
     return items
 
 
-def _summary(edition: Edition, article: ArticleRow) -> dict[str, Any]:
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of `_COLUMNS` as the JSON format's summary; SQLite gives text where PostgreSQL gives values."""
+    tags = row["tags"]
     return {
-        "id": article.uid,
-        "slug": article.slug,
-        "locale": article.locale,
-        "title": edition.title,
-        "summary": edition.summary,
-        "tags": edition.tags,
-        "author": edition.author,
-        "status": article.status,
-        "version": edition.version,
-        "published_at": article.published_at,
-        "updated_at": edition.updated_at,
+        "id": row["a_uid"],
+        "slug": row["a_slug"],
+        "locale": row["a_locale"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "tags": orjson.loads(tags) if isinstance(tags, str | bytes) else tags,
+        "author": row["author"],
+        "status": row["a_status"],
+        "version": row["version"],
+        "published_at": _moment(row["a_published_at"]),
+        "updated_at": _moment(row["updated_at"]),
     }
+
+
+def _moment(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _encode(position: object) -> str:
