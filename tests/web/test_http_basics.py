@@ -83,3 +83,11 @@ async def test_no_cors_headers_without_configured_origins(client):
     response = await client.get("/api/v1/site", headers={"Origin": "https://site.example"})
 
     assert "access-control-allow-origin" not in response.headers
+
+
+async def test_cached_responses_carry_only_their_own_request_id(client, publish):
+    await publish(title="Hello")
+
+    responses = [await client.get("/api/v1/articles/hello", headers={"X-Request-ID": f"req-{n}"}) for n in range(3)]
+
+    assert [r.headers.get_list("x-request-id") for r in responses] == [["req-0"], ["req-1"], ["req-2"]]
