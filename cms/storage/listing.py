@@ -161,26 +161,31 @@ def _after(p: _Placeholders, after: tuple[Any, int] | None, rank: str, article_i
     return f" AND ({rank}, {article_id}) < ({p(after[0])}, {p(after[1])})"
 
 
-def _hits(column: int) -> str:
-    """How many times the words occur in an FTS5 column: highlight() marks each occurrence with char(1)."""
-    marked = f"coalesce(highlight(edition_fts, {column}, char(1), ''), '')"
-    return f"min(length({marked}) - length(replace({marked}, char(1), '')), 9)"
-
-
 def _sqlite_search(
     p: _Placeholders, search: Search, locale: str, tag: str | None, after: tuple[float, int] | None, limit: int
 ) -> tuple[str, list[Any]]:
     # bm25() would rank by the whole index's statistics, which change with every publish and would move a
-    # cursor's place; occurrences in the title, then in the summary, do not. Counting them in the body too
-    # would read every hit's whole body: 5 times slower when most articles match (docs/search.md).
+    # cursor's place. The rank is 10 when every word is in the title, plus 1 when every word is in the summary:
+    # three lookups in the FTS index, never a read of the articles' text, so a word that every article holds
+    # still costs milliseconds (docs/search.md).
+    words = search.fts5_match()
     sql = (
-        f"WITH ranked AS MATERIALIZED (SELECT rowid AS edition_id, 10 * {_hits(0)} + {_hits(1)}"
-        f" AS rank FROM edition_fts WHERE edition_fts MATCH {p(search.fts5_match())})"
+        f"WITH matched AS MATERIALIZED ({_fts_hits(p, words)}),"
+        f" in_title AS MATERIALIZED ({_fts_hits(p, words, 'title')}),"
+        f" in_summary AS MATERIALIZED ({_fts_hits(p, words, 'summary')}),"
+        " ranked AS (SELECT edition_id, 10 * (edition_id IN in_title) + (edition_id IN in_summary) AS rank"
+        " FROM matched)"
         f" SELECT {_COLUMNS}, r.rank FROM ranked r JOIN edition e ON e.id = r.edition_id"
         f" JOIN article a ON a.id = e.article_id WHERE {_filters(p, locale, tag)}{_after(p, after, 'r.rank', 'a.id')}"
         f" ORDER BY r.rank DESC, a.id DESC LIMIT {p(limit)}"
     )
     return sql, p.values
+
+
+def _fts_hits(p: _Placeholders, words: str, column: str | None = None) -> str:
+    """The editions holding every word (in one column, with an FTS5 column filter), answered from the index alone."""
+    match = f"{{{column}}} : ({words})" if column else words
+    return f"SELECT rowid AS edition_id FROM edition_fts WHERE edition_fts MATCH {p(match)}"
 
 
 def _postgres_search(

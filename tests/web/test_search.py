@@ -93,6 +93,13 @@ async def test_title_matches_rank_above_summary_matches_above_body_matches(clien
     assert await _slugs(client, q="ketamine") == ["in-title", "in-summary", "in-body"]
 
 
+async def test_a_title_holding_every_word_ranks_above_one_holding_some(client, publish):
+    await publish(title="Ketamine Infusion Therapy", slug="all-words")
+    await publish(title="Ketamine", sections=_body("Infusion therapy."), slug="some-words")
+
+    assert await _slugs(client, q="ketamine therapy") == ["all-words", "some-words"]
+
+
 async def test_equal_ranks_are_newest_first(client, publish):
     await publish(title="Ketamine One")
     await publish(title="Ketamine Two")
