@@ -9,7 +9,6 @@ from cms.core.text import text
 
 Mark = Literal["strong", "em", "code", "underline", "strike"]
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:")
 HREF_MAX_LENGTH = 2048
 SPAN_MAX_LENGTH = 20_000
 SPANS_MAX_COUNT = 1_000
