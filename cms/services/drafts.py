@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from cms.core.article import Article, ArticleInput, Document, SectionInput, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.merge_patch import merge_patch
+from cms.core.slugs import is_slug
 from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
 from cms.storage.models import Article as ArticleRow
@@ -34,6 +35,8 @@ def draft_tag(article_uid: str, version: int) -> str:
 
 async def find(slug: str, locale: str) -> ArticleRow:
     """The article at this slug, for a management request: NotFound, or Moved when the slug was renamed."""
+    if not is_slug(slug):  # no article can have it; and the column would refuse it as a query parameter
+        raise NotFound(f"no article has slug {slug!r}: slugs are lowercase a-z, 0-9 and single hyphens")
     article = await ArticleRow.get_or_none(slug=slug, locale=locale)
     if article is not None:
         return article

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from cms.storage.models import Token
 Scope = Literal["preview", "write", "admin"]
 SCOPES: tuple[str, ...] = get_args(Scope)
 SECRET_PREFIX = "cms_"
+_TOKEN_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class TokenInfo(BaseModel):
@@ -62,6 +64,6 @@ async def active() -> list[TokenInfo]:
 
 
 async def revoke(token_id: str) -> None:
-    revoked = await Token.filter(uid=token_id, revoked_at=None).update(revoked_at=datetime.now(UTC))
-    if revoked == 0:
+    live = Token.filter(uid=token_id, revoked_at=None)
+    if _TOKEN_ID.fullmatch(token_id) is None or await live.update(revoked_at=datetime.now(UTC)) == 0:
         raise NotFound(f"no active token has id {token_id!r}")

@@ -4,12 +4,13 @@ An export line is `{"article", "published", "revisions", "slug_history", "schedu
 plus the pending scheduled publish, so that importing an export restores exactly the exported state.
 """
 
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -46,6 +47,14 @@ class ExportLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     article: Article
+
+    @field_validator("article")
+    @classmethod
+    def _article_id(cls, article: Article) -> Article:
+        if not re.fullmatch(r"[0-9a-f]{32}", article.id):
+            raise ValueError(f"article id {article.id!r} is not one this service made: 32 hex digits")
+        return article
+
     published: Article | None
     revisions: Annotated[list[RevisionDetail], Field(min_length=1)]
     slug_history: list[FormerSlug]

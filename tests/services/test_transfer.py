@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from cms.core.errors import Conflict
 from cms.services.transfer import export_lines, import_markdown, restore
@@ -81,3 +82,11 @@ async def test_importing_markdown_creates_a_draft_or_publishes_it(client):
     assert (draft, published) == ("just-a-draft", "published-now")
     assert (await client.get("/api/v1/articles/just-a-draft")).status_code == 404
     assert (await client.get("/api/v1/articles/published-now")).status_code == 200
+
+
+async def test_an_export_line_with_an_id_this_service_could_not_make_is_refused(client, history):
+    line = orjson.loads((await _export())[1])
+    line["article"]["id"] = "x" * 40
+
+    with pytest.raises(ValidationError):
+        await restore(orjson.dumps(line))

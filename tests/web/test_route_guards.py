@@ -73,3 +73,23 @@ async def test_writes_to_a_draft_without_if_match_answer_428_and_change_nothing(
     assert response.json()["header"] == "If-Match"
     after = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
     assert after.content == before.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/api/v1/articles/" + "a" * 121),
+        ("GET", "/api/v1/articles/" + "a" * 121 + "?preview=true"),
+        ("POST", "/api/v1/articles/Not_A_Slug/publish"),
+        ("DELETE", "/api/v1/tokens/" + "0" * 33),
+    ],
+)
+async def test_names_no_article_or_token_could_have_answer_404(client, token, method, path):
+    headers = {"Authorization": f"Bearer {await token('preview', 'write', 'admin')}", "If-Match": "*"}
+
+    body = {"title": "X"} if method == "PUT" else None
+
+    response = await client.request(method, path, json=body, headers=headers)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
