@@ -13,12 +13,18 @@ from cms.web.preconditions import if_match
 from cms.web.problems import bad_parameter
 from cms.web.responses import json_response
 
+MAX_VERSION = 2**31 - 1  # what the integer column holds; a larger number would fail in the driver
+
+
+def _whole_number(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_VERSION else None
+
 
 def _version(request: Request) -> int:
     raw = request.path_params["n"]
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+    if (version := _whole_number(raw)) is None:
         raise bad_parameter("n", f"revision {raw!r} is not a version number: use 1, 2, …")
-    return int(raw)
+    return version
 
 
 def _locale(query: dict[str, str], request: Request) -> str:
@@ -29,11 +35,10 @@ async def list_revisions(request: Request) -> Response:
     await auth.require(request, "preview")
     query = params.query(request, {"locale", "limit", "cursor"})
     cursor = query.get("cursor")
-    if cursor is not None and not (cursor.isascii() and cursor.isdigit()):
+    before = _whole_number(cursor) if cursor is not None else None
+    if cursor is not None and before is None:
         raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
-    page = await revisions.history(
-        request.path_params["slug"], _locale(query, request), params.limit(query), int(cursor) if cursor else None
-    )
+    page = await revisions.history(request.path_params["slug"], _locale(query, request), params.limit(query), before)
     return json_response(page.model_dump(mode="json"))
 
 

@@ -77,3 +77,13 @@ async def test_reading_revisions_needs_the_preview_scope(client, token, editor):
     response = await client.get("/api/v1/articles/one/revisions", headers=writer)
 
     assert response.status_code == 403
+
+
+async def test_a_revision_number_too_large_for_any_article_answers_400(client, editor):
+    await _three_versions(client, editor)
+
+    number = await client.get("/api/v1/articles/one/revisions/99999999999999999999", headers=editor)
+    cursor = await client.get("/api/v1/articles/one/revisions?cursor=99999999999999999999", headers=editor)
+
+    assert (number.status_code, number.json()["parameter"]) == (400, "n")
+    assert (cursor.status_code, cursor.json()["parameter"]) == (400, "cursor")
