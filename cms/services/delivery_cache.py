@@ -1,6 +1,8 @@
 """The delivery cache: each worker keeps published articles ready to serve, bounded in bytes, least recently used
 out first.
 
+Listing and search pages are kept too, until the next change of anything published.
+
 An entry is the published snapshot (the JSON stored at publish time) plus, made on demand, every rendition asked
 for (format, fields, section) with its strong ETag and, for large bodies, its gzip form. A request that hits the
 cache touches neither the database nor a renderer.
@@ -17,7 +19,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -107,6 +109,7 @@ class DeliveryCache:
         self._size = 0
         self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._keys_of: dict[str, set[tuple[str, str]]] = {}
+        self._pages: OrderedDict[str, tuple[Rendition, str]] = OrderedDict()
         self._generation = 0
 
     def __len__(self) -> int:
@@ -155,8 +158,25 @@ class DeliveryCache:
             self._shrink()
         return rendition
 
+    async def page(self, key: str, load: Callable[[], Awaitable[tuple[Rendition, str]]]) -> tuple[Rendition, str]:
+        """A listing or search page and its surrogate keys, kept until the next change of anything published:
+        any publication can move any page, so every change drops them all."""
+        if (page := self._pages.get(key)) is not None:
+            self._pages.move_to_end(key)
+            CACHE_HITS.inc()
+            return page
+        CACHE_MISSES.inc()
+        generation = self._generation
+        page = await load()
+        if generation == self._generation and not self._any_just_changed():
+            self._pages[key] = page
+            self.size += _page_size(page)
+            self._shrink()
+        return page
+
     def evict(self, article_uid: str) -> None:
         self._generation += 1
+        self._drop_pages()
         if self.uncached_after_change:
             now = time.monotonic()
             self._changed_until = {uid: t for uid, t in self._changed_until.items() if t > now}
@@ -169,13 +189,26 @@ class DeliveryCache:
         self._generation += 1
         self._entries.clear()
         self._keys_of.clear()
+        self._pages.clear()
         self.size = 0
+
+    def _drop_pages(self) -> None:
+        self.size -= sum(_page_size(page) for page in self._pages.values())
+        self._pages.clear()
+
+    def _any_just_changed(self) -> bool:
+        now = time.monotonic()
+        return any(until > now for until in self._changed_until.values())
 
     def _just_changed(self, article_uid: str) -> bool:
         until = self._changed_until.get(article_uid)
         return until is not None and until > time.monotonic()
 
     def _shrink(self) -> None:
+        """Pages go first (any change drops them anyway), then the least recently used articles."""
+        while self.size > self.max_bytes and self._pages:
+            _, page = self._pages.popitem(last=False)
+            self.size -= _page_size(page)
         while self.size > self.max_bytes and self._entries:
             key, entry = self._entries.popitem(last=False)
             self.size -= entry.size
@@ -184,6 +217,11 @@ class DeliveryCache:
                 keys.discard(key)
                 if not keys:
                     del self._keys_of[entry.article_uid]
+
+
+def _page_size(page: tuple[Rendition, str]) -> int:
+    rendition, surrogate_keys = page
+    return rendition.size + len(surrogate_keys)
 
 
 async def follow_changes(cache: DeliveryCache, database_url: str, stop: asyncio.Event) -> None:

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
-from cms.services.delivery_cache import Rendition
+from cms.services.delivery_cache import DeliveryCache, Rendition
 from cms.storage import listing
 from cms.web import params
 from cms.web.http_cache import cached_response
@@ -17,23 +17,27 @@ _TAG = TypeAdapter(Tag)
 
 
 async def list_articles(request: Request) -> Response:
+    """Every parameter is checked before the cache is asked, so a bad one is a 400 whether the page is kept or not."""
     query = params.query(request, {"locale", "fields", "limit", "cursor", "tag", "q"})
     fields = params.fields(query, ARTICLE_FIELDS, SUMMARY_FIELDS)
-    try:
+    locale = params.locale(query, request.app.state.settings.default_locale)
+    limit, tag, search = params.limit(query), _tag(query), _search(query)
+
+    async def load() -> tuple[Rendition, str]:
         page = await listing.published_summaries(
-            locale=params.locale(query, request.app.state.settings.default_locale),
-            limit=params.limit(query),
-            cursor=query.get("cursor"),
-            with_sections="sections" in fields,
-            tag=_tag(query),
-            search=_search(query),
+            locale, limit, query.get("cursor"), "sections" in fields, tag=tag, search=search
         )
+        items = [{name: item[name] for name in ARTICLE_FIELDS if name in fields} for item in page.items]
+        body = orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
+        keys = " ".join(["articles", *(f"article-{item['id']}" for item in page.items)])
+        return Rendition.of(body, "application/json"), keys
+
+    cache: DeliveryCache = request.app.state.delivery_cache
+    try:
+        rendition, keys = await cache.page(request.scope["query_string"].decode("latin-1"), load)
     except listing.BadCursor as exc:
         raise bad_parameter("cursor", str(exc)) from None
-    items = [{name: item[name] for name in ARTICLE_FIELDS if name in fields} for item in page.items]
-    body = orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
-    keys = " ".join(["articles", *(f"article-{item['id']}" for item in page.items)])
-    return cached_response(request, Rendition.of(body, "application/json"), keys)
+    return cached_response(request, rendition, keys)
 
 
 def _tag(query: dict[str, str]) -> str | None:

@@ -95,6 +95,23 @@ async def test_a_publish_is_seen_by_every_worker_within_one_second(editor, datab
     assert {response.json()["title"] for response in after} == {"Coherent, edited"}
 
 
+async def test_a_new_publication_is_listed_by_every_worker_within_one_second(editor, database_url, tmp_path):
+    await drafts.create(ArticleInput(title="Listed First"), default_locale="en")
+    await publishing.publish("listed-first", "en", None)
+    await drafts.create(ArticleInput(title="Listed Second"), default_locale="en")
+
+    with serve(database_url, tmp_path / "server.log", workers=3) as server:
+        async with _fresh_connections(server.url) as http:
+            warm = await asyncio.gather(*(http.get("/api/v1/articles?fields=slug") for _ in range(60)))
+            assert {len(response.json()["items"]) for response in warm} == {1}
+
+            await http.post("/api/v1/articles/listed-second/publish", headers=editor)
+            await asyncio.sleep(1.0)
+            after = await asyncio.gather(*(http.get("/api/v1/articles?fields=slug") for _ in range(60)))
+
+    assert {len(response.json()["items"]) for response in after} == {2}
+
+
 async def test_an_unpublish_is_seen_by_every_worker_within_one_second(editor, database_url, tmp_path):
     await drafts.create(ArticleInput(title="Withdrawn"), default_locale="en")
     await publishing.publish("withdrawn", "en", None)

@@ -74,3 +74,41 @@ def test_a_rendition_has_a_strong_etag_and_gzips_only_large_bodies():
     assert small.etag.startswith('"') and not small.etag.startswith("W/")
     assert small.gzipped is None
     assert large.gzipped is not None and len(large.gzipped) < 100
+
+
+async def _page(body: bytes = b"[]"):
+    return Rendition.of(body, "application/json"), "articles"
+
+
+async def test_a_kept_page_is_dropped_by_any_change_and_its_bytes_released():
+    cache = DeliveryCache(max_bytes=10_000_000)
+    await cache.page("limit=5", _page)
+
+    cache.evict("any-article")
+
+    assert cache.size == 0
+    assert (await cache.page("limit=5", lambda: _page(b"[1]")))[0].body == b"[1]"
+
+
+async def test_pages_leave_before_articles_when_memory_is_short(client, publish):
+    (article,) = await _publish_many(publish, 1)
+    cache = DeliveryCache(max_bytes=10_000_000)
+    await cache.entry(article["slug"], "en")
+    article_size = cache.size
+    cache.max_bytes = article_size + 100
+
+    await cache.page("limit=5", lambda: _page(b"x" * 5_000))
+
+    assert (len(cache), cache.size) == (1, article_size)
+
+
+async def test_a_change_during_a_page_read_keeps_the_page_out_of_the_cache():
+    cache = DeliveryCache(max_bytes=10_000_000)
+
+    async def load_while_an_article_changes():
+        cache.evict("changed-meanwhile")
+        return await _page()
+
+    await cache.page("limit=5", load_while_an_article_changes)
+
+    assert cache.size == 0

@@ -56,3 +56,12 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(client):
 
     assert journal[0][0] == "wal"
     assert timeout[0][0] >= 5000
+
+
+async def test_a_listing_page_read_again_costs_no_query(client, publish, query_log):
+    await publish(title="Hello")
+    await client.get("/api/v1/articles?limit=5")
+
+    again = await query_log.count(client, "/api/v1/articles?limit=5")
+
+    assert again == 0

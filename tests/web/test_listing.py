@@ -143,3 +143,14 @@ async def test_a_cursor_keeps_its_place_while_articles_are_published(client, pub
     slugs = [item["slug"] for item in first["items"] + second["items"]]
     assert slugs == [article["slug"] for article in reversed(published)]
     assert second["next_cursor"] is None
+
+
+async def test_a_kept_listing_page_shows_a_new_publication_at_once(client, publish):
+    await publish(title="First")
+    before = (await client.get("/api/v1/articles", params={"fields": "slug"})).json()
+
+    await publish(title="Second")
+    after = (await client.get("/api/v1/articles", params={"fields": "slug"})).json()
+
+    assert before["items"] == [{"slug": "first"}]
+    assert after["items"] == [{"slug": "second"}, {"slug": "first"}]
