@@ -56,10 +56,10 @@ def _headers(
     surrogate_keys: str,
     last_modified: datetime | None,
     last_modified_header: str | None,
-    body: str = "",
+    kind: str = "",
 ) -> Headers:
-    """The encoded headers of one kind of response (304 when `body` is empty), made once per rendition."""
-    if (headers := rendition.prepared_headers.get(body)) is not None:
+    """The encoded headers of one kind of response ("identity", "gzip", or "" for the 304), made once per rendition."""
+    if (headers := rendition.prepared_headers.get(kind)) is not None:
         return headers
     settings = request.app.state.settings
     pairs = [
@@ -70,13 +70,13 @@ def _headers(
     ]
     if last_modified is not None:
         pairs.append(("last-modified", last_modified_header or http_date(last_modified)))
-    if body:
-        content = rendition.gzipped if body == "gzip" and rendition.gzipped else rendition.body
+    if kind:
+        content = rendition.gzipped if kind == "gzip" and rendition.gzipped else rendition.body
         pairs += [("content-type", rendition.media_type), ("content-length", str(len(content)))]
-        if body == "gzip":
+        if kind == "gzip":
             pairs.append(("content-encoding", "gzip"))
     headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
-    rendition.prepared_headers[body] = headers
+    rendition.prepared_headers[kind] = headers
     return headers
 
 
