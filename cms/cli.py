@@ -1,13 +1,12 @@
 """The `cms` command: serve, migrate, seed, token create."""
 
 import asyncio
-import copy
 import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar
+from typing import IO, Annotated, TypeVar
 
 import typer
 import uvicorn
@@ -19,6 +18,7 @@ from rich.progress import Progress
 from cms.config import ConfigError, Settings
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
+from cms.logs import log_config
 from cms.services import seeding, tokens, transfer
 from cms.storage import db
 
@@ -66,7 +66,8 @@ def serve(
         port=port,
         workers=workers,
         timeout_graceful_shutdown=10,
-        log_config=_log_config(),
+        http="cms.web.protocol:BoundedHttpToolsProtocol",
+        log_config=log_config(),
     )
 
 
@@ -77,13 +78,6 @@ def _prepare_metrics_dir() -> None:
     for samples in folder.glob("*.db"):
         samples.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-
-
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging, plus our own loggers (scheduled publishing, say) on the same handler."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["cms"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
 
 
 @app.command()
@@ -192,8 +186,8 @@ def token_create(
     settings = _settings()
     try:
         token, secret = _run(settings, lambda: tokens.create(name, scope))
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/] (e.g. cms token create --name website --scope preview)")
+    except InvalidContent as exc:
+        err.print(f"[red]{_reason(exc)}[/] (e.g. cms token create --name website --scope preview)")
         raise typer.Exit(2) from None
     err.print(f"token {token.name!r} ({token.id}) with scopes {', '.join(token.scopes)}; the secret is shown once:")
     print(secret)

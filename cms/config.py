@@ -22,6 +22,8 @@ VARIABLES: dict[str, str] = {
     "CMS_MAX_BODY_BYTES": "Largest request body accepted (default 2097152, 2 MiB)",
     "CMS_CACHE_MAX_AGE": "`max-age` of delivery responses, in seconds (default 60)",
     "CMS_CACHE_STALE_WHILE_REVALIDATE": "`stale-while-revalidate` of delivery responses, in seconds (default 300)",
+    "CMS_CACHE_STALE_IF_ERROR": "`stale-if-error` of delivery responses, in seconds: how long a CDN may serve its "
+    "copy while the service answers errors (default 86400)",
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
 }
 
@@ -52,6 +54,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     cache_max_age: int = 60
     cache_stale_while_revalidate: int = 300
+    cache_stale_if_error: int = 86400
     cache_max_bytes: int = 64 * 1024 * 1024
 
     @classmethod
@@ -71,6 +74,7 @@ class Settings:
             cache_stale_while_revalidate=_int(
                 env, "CMS_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate, 0
             ),
+            cache_stale_if_error=_int(env, "CMS_CACHE_STALE_IF_ERROR", cls.cache_stale_if_error, 0),
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
         )
 

@@ -3,7 +3,6 @@
 import secrets
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -12,6 +11,7 @@ from cms.core.blocks import Block
 from cms.core.errors import NotFound
 from cms.core.slugs import ANCHOR_MAX_LENGTH, SLUG_PATTERN, Slug, slugify, unique_anchors
 from cms.core.text import Id, explained, text
+from cms.core.timestamps import UtcDatetime
 
 Locale = Annotated[
     str,
@@ -122,8 +122,8 @@ class Article(_Strict):
     author: str | None
     status: Status
     version: int
-    published_at: datetime | None
-    updated_at: datetime
+    published_at: UtcDatetime | None
+    updated_at: UtcDatetime
     sections: list[Section]
 
 

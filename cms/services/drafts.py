@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from cms.core.article import Article, ArticleInput, Document, SectionInput, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.merge_patch import merge_patch
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.slugs import is_slug
 from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
@@ -52,8 +53,8 @@ def expected_version(article: ArticleRow, if_match: list[str] | None) -> int:
         return article.version
     for tag in if_match:
         uid, _, version = tag.rpartition(".")
-        if uid == article.uid and version.isascii() and version.isdigit():
-            return int(version)
+        if uid == article.uid and (number := whole_number(version, MAX_VERSION)) is not None:
+            return number
     raise StaleDraft(article.uid, article.version)
 
 

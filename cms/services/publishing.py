@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from cms.core.article import Article, Document
 from cms.core.errors import StaleDraft
 from cms.services.drafts import current_document, expected_version, find
+from cms.storage.db import is_unavailable
 from cms.storage.editions import record_delivery_change, write_edition
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
@@ -150,11 +151,17 @@ async def run_schedule(stop: asyncio.Event, interval: float = 1.0) -> None:
     It ends between rounds when `stop` is set, never in the middle of one: cancelling a query in flight
     leaves SQLite's driver thread answering a closed event loop.
     """
+    unavailable = False
     while not stop.is_set():
         try:
             if slugs := await publish_due(datetime.now(UTC)):
                 log.info("published on schedule: %s", ", ".join(slugs))
-        except Exception:  # a failed round (database restarting, say) must not stop the schedule
-            log.exception("scheduled publishing failed; retrying in %s s", interval)
+            unavailable = False
+        except Exception as exc:  # a failed round (database restarting, say) must not stop the schedule
+            if not is_unavailable(exc):
+                log.exception("scheduled publishing failed; retrying in %s s", interval)
+            elif not unavailable:  # once per outage: what is due is published at the first round after it
+                log.warning("scheduled publishing waits for the database (%s: %s)", type(exc).__name__, exc)
+            unavailable = is_unavailable(exc)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)

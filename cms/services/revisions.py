@@ -1,18 +1,17 @@
 """History: every saved draft, newest first; restoring one makes a new draft revision."""
 
-from datetime import datetime
-
 from pydantic import BaseModel
 
 from cms.core.article import Article, ArticleInput, Document
 from cms.core.errors import NotFound
+from cms.core.timestamps import UtcDatetime
 from cms.services import drafts
 from cms.storage.models import Revision
 
 
 class RevisionSummary(BaseModel):
     version: int
-    created_at: datetime
+    created_at: UtcDatetime
     token_name: str | None
     title: str
 

@@ -10,7 +10,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel
 
-from cms.core.errors import NotFound
+from cms.core.errors import InvalidContent, NotFound
 from cms.storage.models import Token
 
 Scope = Literal["preview", "write", "admin"]
@@ -35,16 +35,25 @@ def _info(token: Token) -> TokenInfo:
     return TokenInfo(id=token.uid, name=token.name, scopes=list(token.scopes), created_at=token.created_at)
 
 
-async def create(name: str, scopes: list[str]) -> tuple[TokenInfo, str]:
-    """A new token and its secret; only the hash is stored, so the secret cannot be shown again."""
+def _checked(name: str, scopes: list[str]) -> str:
+    """The name as stored (trimmed); InvalidContent at `name` or `scopes` otherwise, the same on both databases."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise ValueError(f"scopes {unknown or scopes} are not valid: use one or more of {', '.join(SCOPES)}")
-    if not name.strip() or len(name.strip()) > 100:
-        raise ValueError("a token needs a name of 1 to 100 characters, e.g. 'website-build'")
+        message = f"scopes {unknown or scopes} are not valid: use one or more of {', '.join(SCOPES)}"
+        raise InvalidContent.at("scopes", message)
+    trimmed = name.strip()
+    if not 1 <= len(trimmed) <= 100 or not trimmed.isprintable():
+        message = f"name {name!r} is not valid: use 1 to 100 printable characters, e.g. 'website-build'"
+        raise InvalidContent.at("name", message)
+    return trimmed
+
+
+async def create(name: str, scopes: list[str]) -> tuple[TokenInfo, str]:
+    """A new token and its secret; only the hash is stored, so the secret cannot be shown again."""
+    name = _checked(name, scopes)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = await Token.create(
-        uid=uuid.uuid4().hex, name=name.strip(), scopes=sorted(set(scopes)), secret_hash=hash_secret(secret)
+        uid=uuid.uuid4().hex, name=name, scopes=sorted(set(scopes)), secret_hash=hash_secret(secret)
     )
     return _info(token), secret
 

@@ -6,7 +6,6 @@ plus the pending scheduled publish, so that importing an export restores exactly
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
@@ -17,6 +16,7 @@ from tortoise.transactions import in_transaction
 from cms.core.article import Article, Document
 from cms.core.errors import Conflict
 from cms.core.markdown_in import parse_markdown
+from cms.core.timestamps import Timestamp, UtcDatetime
 from cms.services import drafts, publishing
 from cms.services.drafts import draft_view
 from cms.services.revisions import RevisionDetail, detail
@@ -31,13 +31,13 @@ class FormerSlug(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: datetime
+    at: Timestamp
     version: int
 
 

@@ -4,6 +4,8 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import socket
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import BaseORMException, DBConnectionError, OperationalError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from cms.config import DEFAULT_DATABASE_URL
@@ -111,6 +114,49 @@ def _file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# SQLite's words for "busy or out of room": conditions that pass, unlike a bug in a query.
+_SQLITE_UNAVAILABLE = ("database is locked", "database or disk is full", "disk i/o error", "unable to open database")
+# PostgreSQL classes 08 (connection), 53 (insufficient resources), 57 (shutdown, recovery, cancelled).
+_POSTGRES_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InsufficientResourcesError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InterfaceError,  # "connection is closed", "pool is closing": the server went away under us
+)
+
+
+DRIVER_ERRORS: tuple[type[Exception], ...] = (
+    BaseORMException,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    sqlite3.Error,
+    OSError,
+)
+"""What the database layer may raise besides our own errors: each is a 503 (`is_unavailable`) or a logged 500."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database is down, restarting, busy or full: retry later.
+
+    Drivers raise their own errors for this (asyncpg's, sqlite3's, OSError from the socket), and Tortoise wraps
+    only some of them, so the whole chain of causes is looked at.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBConnectionError | ConnectionError | TimeoutError | socket.gaierror):
+            return True
+        if isinstance(current, _POSTGRES_UNAVAILABLE):
+            return True
+        if isinstance(current, sqlite3.OperationalError | OperationalError) and any(
+            words in str(current).lower() for words in _SQLITE_UNAVAILABLE
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def asyncpg_dsn(database_url: str) -> str:

@@ -28,7 +28,13 @@ class Application:
         self._asgi = RequestId(RequestMetrics(starlette))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._asgi(scope, receive, send)
+        try:
+            await self._asgi(scope, receive, send)
+        except Exception:
+            if scope["type"] != "http":
+                raise
+            # Starlette answers 500 and re-raises so that the server may log it; `on_unexpected` has logged it
+            # already, with the request id, so the server's second traceback (without one) is left out.
 
 
 def create_app(settings: Settings | None = None) -> Application:

@@ -6,6 +6,7 @@ import orjson
 from pydantic import BaseModel
 from starlette.requests import Request
 
+from cms.core.numbers import whole_number
 from cms.web.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,7 +31,7 @@ async def read(request: Request) -> bytes:
     """The whole body, refused with 413 as soon as it passes CMS_MAX_BODY_BYTES (never buffered beyond it)."""
     limit: int = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and whole_number(declared, limit) is None:
         raise _too_large(limit)
     body = bytearray()
     async for chunk in request.stream():

@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services import revisions, tokens
 from cms.services.tokens import TokenInfo
 from cms.web import auth, bodies, params
@@ -13,11 +14,10 @@ from cms.web.preconditions import if_match
 from cms.web.problems import bad_parameter
 from cms.web.responses import json_response
 
-MAX_VERSION = 2**31 - 1  # what the integer column holds; a larger number would fail in the driver
-
 
 def _whole_number(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_VERSION else None
+    number = whole_number(raw, MAX_VERSION)
+    return number if number else None  # versions start at 1
 
 
 def _version(request: Request) -> int:
@@ -60,7 +60,7 @@ async def restore_revision(request: Request) -> Response:
 class NewToken(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(description="1 to 100 printable characters, trimmed")
     scopes: list[tokens.Scope] = Field(min_length=1)
 
 

@@ -27,8 +27,11 @@ class PreparedResponse(Response):
 
 
 @functools.cache
-def _cache_control(max_age: int, stale_while_revalidate: int) -> str:
-    return f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}"
+def _cache_control(max_age: int, stale_while_revalidate: int, stale_if_error: int) -> str:
+    """stale-if-error (RFC 5861): a CDN keeps serving its copy while we answer 5xx, as the workers themselves do."""
+    return (
+        f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}, stale-if-error={stale_if_error}"
+    )
 
 
 def cached_response(
@@ -64,7 +67,12 @@ def _headers(
     settings = request.app.state.settings
     pairs = [
         ("etag", rendition.etag),
-        ("cache-control", _cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)),
+        (
+            "cache-control",
+            _cache_control(
+                settings.cache_max_age, settings.cache_stale_while_revalidate, settings.cache_stale_if_error
+            ),
+        ),
         ("vary", "Accept-Encoding"),
         ("surrogate-key", surrogate_keys),
     ]

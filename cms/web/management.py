@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from cms.core.article import Article, ArticleInput, SectionInput, section_by_anchor
 from cms.core.markdown_in import parse_markdown
+from cms.core.timestamps import Timestamp
 from cms.services import drafts, publishing
 from cms.web import auth, bodies, params
 from cms.web.preconditions import if_match
@@ -27,8 +28,8 @@ class NewSection(SectionInput):
 class PublishRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    at: AwareDatetime | None = None
-    """RFC 3339 with an offset; absent or past means now."""
+    at: Timestamp | None = None
+    """RFC 3339 with an offset (held in UTC); absent or past means now."""
 
 
 def draft_headers(article: Article) -> dict[str, str]:

@@ -1,11 +1,18 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware: it costs a task group per request on the hot path)."""
 
 import secrets
+from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 _MAX_REQUEST_ID = 128
+_request_id: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+def current_request_id() -> str:
+    """The id of the request this task is answering (what its X-Request-ID header says), for logs."""
+    return _request_id.get()
 
 
 class RequestId:
@@ -21,7 +28,9 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = (_client_request_id(scope) or secrets.token_hex(16)).encode("latin-1")
+        text = _client_request_id(scope) or secrets.token_hex(16)
+        _request_id.set(text)
+        request_id = text.encode("latin-1")
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -3,8 +3,8 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from tortoise import connections
 
+from cms.services import health
 from cms.web.problems import ProblemResponse
 
 
@@ -15,10 +15,8 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     """Ready when the database answers a query."""
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception as exc:  # any driver error means "not ready", which is the answer, not a failure
-        return ProblemResponse(503, f"the database does not answer: {type(exc).__name__}")
+    if (error := await health.database_answers()) is not None:
+        return ProblemResponse(503, f"the database does not answer: {error}", headers={"Retry-After": "1"})
     return JSONResponse({"status": "ok", "database": "ok"})
 
 

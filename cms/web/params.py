@@ -9,6 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.requests import Request
 
 from cms.core.article import Locale
+from cms.core.numbers import whole_number
 from cms.core.render import FORMATS, Format
 from cms.web.problems import bad_parameter
 
@@ -66,6 +67,8 @@ def limit(params: dict[str, str], default: int = 20, maximum: int = 100) -> int:
     raw = params.get("limit")
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        raise bad_parameter("limit", f"limit {raw!r} is out of range: use a whole number from 1 to {maximum}")
-    return int(raw)
+    number = whole_number(raw, maximum)
+    if not number:
+        shown = raw if len(raw) <= 20 else raw[:20] + "…"
+        raise bad_parameter("limit", f"limit {shown!r} is out of range: use a whole number from 1 to {maximum}")
+    return number

@@ -1,18 +1,23 @@
 """problem+json (RFC 9457): the one shape of every error response, and the table of domain error -> status."""
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
-from tortoise.exceptions import DBConnectionError, OperationalError
+from starlette.routing import Match, Route
 
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound, StaleDraft
+from cms.services import health
 from cms.services.drafts import draft_tag
+from cms.web.middleware import current_request_id
+
+log = logging.getLogger("cms.errors")
 
 # RFC 9110's names, where older Pythons' HTTPStatus still has RFC 7231's: titles must not change with the runtime.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
@@ -84,18 +89,44 @@ async def on_moved(request: Request, exc: Exception) -> Response:
 async def on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else _DEFAULT_DETAIL.get(exc.status_code)
-    return ProblemResponse(exc.status_code, detail or exc.detail, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return ProblemResponse(exc.status_code, detail or exc.detail, headers=headers)
 
 
-async def on_database_unavailable(request: Request, exc: Exception) -> Response:
-    """A database that is down, or SQLite busy beyond its timeout, is a 503 to retry, not a server bug."""
-    if isinstance(exc, DBConnectionError) or "database is locked" in str(exc):
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's 405 names only the first route's."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+async def on_storage_error(request: Request, exc: Exception) -> Response:
+    """A database that is down, restarting, full, or busy beyond its timeout is a 503 to retry, not a bug."""
+    if health.is_unavailable(exc):
         detail = "the database is busy or unreachable: retry in a moment"
         return ProblemResponse(503, detail, headers={"Retry-After": "1"})
     return await on_unexpected(request, exc)
 
 
+async def on_client_disconnect(request: Request, exc: Exception) -> Response:
+    """The client went away while sending its body: nothing to answer, nothing went wrong here."""
+    log.info("client disconnected before sending the whole body: %s %s", request.method, request.url.path)
+    return Response(status_code=499)  # nginx's "client closed request"; nobody receives it
+
+
 async def on_unexpected(request: Request, exc: Exception) -> Response:
+    """Every 500 is logged once, with the request id the client got, so the two can be matched."""
+    log.error(
+        "unhandled error answering %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        current_request_id(),
+        exc_info=exc,
+    )
     return ProblemResponse(500, "the server failed to answer this request; it has been logged")
 
 
@@ -110,7 +141,7 @@ EXCEPTION_HANDLERS = {
     ValidationError: on_validation_error,
     CMSError: on_domain_error,
     HTTPException: on_http_exception,
-    OperationalError: on_database_unavailable,
-    DBConnectionError: on_database_unavailable,
+    ClientDisconnect: on_client_disconnect,
+    **dict.fromkeys(health.DRIVER_ERRORS, on_storage_error),
     Exception: on_unexpected,
 }

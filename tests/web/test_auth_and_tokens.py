@@ -117,3 +117,25 @@ async def test_an_invalid_token_request_answers_422_with_the_path(client, token,
 
     assert response.status_code == 422
     assert [error["path"] for error in response.json()["errors"]] == [path]
+
+
+@pytest.mark.parametrize("name", ["   ", "\t\n", "bad\x00name", "line\nbreak", "x" * 101])
+async def test_a_token_name_blank_or_with_control_characters_answers_422_and_creates_nothing(client, token, name):
+    admin = {"Authorization": f"Bearer {await token('admin', name='admin')}"}
+
+    response = await client.post("/api/v1/tokens", json={"name": name, "scopes": ["write"]}, headers=admin)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    message = f"name {name!r} is not valid: use 1 to 100 printable characters, e.g. 'website-build'"
+    assert response.json()["errors"] == [{"path": "name", "message": message}]
+    listed = (await client.get("/api/v1/tokens", headers=admin)).json()["items"]
+    assert [t["name"] for t in listed] == ["admin"]
+
+
+async def test_a_token_name_is_stored_trimmed(client, token):
+    admin = {"Authorization": f"Bearer {await token('admin')}"}
+
+    response = await client.post("/api/v1/tokens", json={"name": "  site build  ", "scopes": ["write"]}, headers=admin)
+
+    assert (response.status_code, response.json()["name"]) == (201, "site build")

@@ -197,3 +197,48 @@ async def test_generated_malformed_bodies_never_answer_5xx_and_leave_the_article
     assert response.status_code < 500, response.text
     if method != "POST" or path.endswith("/publish"):
         assert await _stored(client, editor) == before
+
+
+HUGE = "9" * 5000  # beyond Python's 4 300-digit limit for int()
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        (f"/api/v1/articles?limit={HUGE}", "limit"),
+        (f"/api/v1/articles/hello/revisions?limit={HUGE}", "limit"),
+        (f"/api/v1/articles/hello/revisions?cursor={HUGE}", "cursor"),
+        (f"/api/v1/articles/hello/revisions/{HUGE}", "n"),
+        ("/api/v1/articles/hello/revisions/2147483648", "n"),
+    ],
+)
+async def test_numbers_too_long_or_too_large_answer_400_naming_the_parameter(client, editor, article, path, parameter):
+    response = await client.get(path, headers=editor)
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["parameter"] == parameter
+
+
+@pytest.mark.parametrize("version", [HUGE, str(2**31), str(2**63), str(2**64)])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "/api/v1/articles/hello", {"title": "Changed"}),
+        ("PATCH", "/api/v1/articles/hello", {"title": "Changed"}),
+        ("POST", "/api/v1/articles/hello/publish", None),
+        ("POST", "/api/v1/articles/hello/revisions/1/restore", None),
+        ("DELETE", "/api/v1/articles/hello", None),
+    ],
+)
+async def test_an_if_match_version_beyond_any_draft_answers_412_and_changes_nothing(
+    client, editor, article, version, method, path, body
+):
+    before = await _stored(client, editor)
+    uid = article.json()["id"]
+
+    response = await client.request(method, path, json=body, headers=editor | {"If-Match": f'"{uid}.{version}"'})
+
+    assert response.status_code == 412
+    assert response.headers["etag"] == article.headers["etag"]
+    assert await _stored(client, editor) == before

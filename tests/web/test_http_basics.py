@@ -1,7 +1,13 @@
 """What every response carries: X-Request-ID, problem+json errors, CORS; liveness and readiness."""
 
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
+from tortoise import connections
 
 from cms.config import Settings
 from cms.web.app import create_app
@@ -91,3 +97,50 @@ async def test_cached_responses_carry_only_their_own_request_id(client, publish)
     responses = [await client.get("/api/v1/articles/hello", headers={"X-Request-ID": f"req-{n}"}) for n in range(3)]
 
     assert [r.headers.get_list("x-request-id") for r in responses] == [["req-0"], ["req-1"], ["req-2"]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("OPTIONS", "/api/v1/tokens", "GET, HEAD, POST"),
+        ("PUT", "/api/v1/articles", "GET, HEAD, POST"),
+        ("POST", "/api/v1/articles/hello", "DELETE, GET, HEAD, PATCH, PUT"),
+        ("POST", "/api/v1/articles/hello/sections/intro", "DELETE, GET, HEAD, PUT"),
+    ],
+)
+async def test_a_405_lists_every_method_the_path_takes(client, method, path, allowed):
+    response = await client.request(method, path)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_500_is_logged_once_with_the_request_id_the_client_got(client, editor, caplog):
+    async with _revision_table_missing():
+        response = await client.post(
+            "/api/v1/articles", json={"title": "Hello"}, headers=editor | {"X-Request-ID": "r-1"}
+        )
+
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "r-1"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "the server failed to answer this request; it has been logged",
+    }
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["unhandled error answering POST /api/v1/articles (request id r-1)"]
+    assert errors[0].exc_info is not None
+
+
+@contextlib.asynccontextmanager
+async def _revision_table_missing() -> AsyncIterator[None]:
+    """A fault no input can cause: the table every write needs is away for a moment."""
+    connection = connections.get("default")
+    await connection.execute_script("ALTER TABLE revision RENAME TO revision_away")
+    try:
+        yield
+    finally:
+        await connection.execute_script("ALTER TABLE revision_away RENAME TO revision")

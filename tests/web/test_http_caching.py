@@ -14,7 +14,7 @@ async def test_a_delivery_get_carries_every_caching_header(client, publish):
 
     assert response.status_code == 200
     assert response.headers["etag"].startswith('"') and response.headers["etag"].endswith('"')
-    assert response.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert response.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
     assert response.headers["vary"] == "Accept-Encoding"
     assert response.headers["surrogate-key"] == f"article-{article['id']}"
     published = datetime.fromisoformat(article["updated_at"]).replace(microsecond=0)
@@ -146,7 +146,7 @@ async def test_a_listing_page_is_cacheable_and_names_its_articles(client, publis
     again = await client.get("/api/v1/articles", headers={"If-None-Match": page.headers["etag"]})
 
     assert page.headers["surrogate-key"] == f"articles article-{second['id']} article-{first['id']}"
-    assert page.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert page.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
     assert again.status_code == 304
 
 

@@ -1,6 +1,8 @@
 """Publish now or at a time, unpublish; the scheduler publishes what fell due, exactly once."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from cms.services.publishing import publish_due
 
@@ -117,6 +119,59 @@ async def test_publish_at_without_an_offset_answers_422(client, editor):
 
     assert response.status_code == 422
     assert [e["path"] for e in response.json()["errors"]] == ["at"]
+
+
+async def test_a_schedule_written_with_an_offset_is_published_when_due(client, editor):
+    await _create(client, editor)
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    written = at.astimezone(timezone(timedelta(hours=-1))).isoformat()  # e.g. 2026-11-30T07:00:00-01:00
+
+    scheduled = await client.post("/api/v1/articles/hello/publish", json={"at": written}, headers=editor)
+    published = await publish_due(now=at + timedelta(seconds=1))
+
+    assert scheduled.json()["scheduled_at"] == at.isoformat().replace("+00:00", "Z")
+    assert published == ["hello"]
+    assert (await client.get("/api/v1/articles/hello")).status_code == 200
+
+
+async def test_a_schedule_written_with_an_offset_is_not_published_early(client, editor):
+    await _create(client, editor)
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    written = at.astimezone(timezone(timedelta(hours=-1))).isoformat()
+
+    await client.post("/api/v1/articles/hello/publish", json={"at": written}, headers=editor)
+
+    assert await publish_due(now=at - timedelta(minutes=30)) == []
+
+
+EXAMPLE = "'2026-12-01T09:00:00Z'"
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("9999-12-31T23:59:59-14:00", "this time is out of range: use a year from 0001 to 9999 in UTC"),
+        ("0001-01-01T00:00:00+14:00", "this time is out of range: use a year from 0001 to 9999 in UTC"),
+        ("0", "use an RFC 3339 date and time with an offset, e.g. '2026-12-01T09:00:00Z'"),
+        ("1893456000", "use an RFC 3339 date and time with an offset, e.g. '2026-12-01T09:00:00Z'"),
+        (1893456000, "use an RFC 3339 date and time with an offset, e.g. '2026-12-01T09:00:00Z'"),
+        ("2030-02-30T00:00:00Z", "'2030-02-30T00:00:00Z' is not a date and time that exists: e.g. " + EXAMPLE),
+    ],
+)
+async def test_publish_at_a_time_that_is_not_rfc3339_in_range_answers_422_and_stores_nothing(
+    client, editor, at, message
+):
+    created = await _create(client, editor)
+
+    response = await client.post("/api/v1/articles/hello/publish", json={"at": at}, headers=editor)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"path": "at", "message": message}]
+    preview = await client.get("/api/v1/articles/hello", params={"preview": "true"}, headers=editor)
+    assert (preview.status_code, preview.headers["etag"]) == (200, created.headers["etag"])
+    assert preview.json()["status"] == "draft"
+    assert (await client.get("/api/v1/articles/hello/revisions", headers=editor)).status_code == 200
+    assert (await client.delete("/api/v1/articles/hello", headers=editor)).status_code == 204
 
 
 async def test_unpublish_cancels_a_schedule(client, editor):

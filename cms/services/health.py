@@ -1,0 +1,16 @@
+"""Whether the database is there: readiness, and telling "the database is away" failures from bugs."""
+
+from tortoise import connections
+
+from cms.storage.db import DRIVER_ERRORS, is_unavailable
+
+__all__ = ["DRIVER_ERRORS", "database_answers", "is_unavailable"]
+
+
+async def database_answers() -> str | None:
+    """None when the database answers a query; else the name of the error it gave."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:  # any driver error means "not ready", which is the answer, not a failure
+        return type(exc).__name__
+    return None
