@@ -1,7 +1,8 @@
 """The floor we compare against: a bare Starlette app that answers one route with bytes captured from our server.
 
 Same body, content type (and encoding, when ours gzipped it), same ETag and 304 on a matching If-None-Match,
-served by uvicorn with the same settings: the difference to our figures is what the CMS itself costs.
+served by uvicorn as a fast deployment would (uvloop, httptools, no access log): the difference to our
+figures is what the CMS itself costs.
 Configured by environment, because uvicorn imports it by name in each worker:
 BENCH_BARE_CAPTURE is a folder holding `body` (the bytes) and `response.json` ({"path", "headers"}).
 """

@@ -23,6 +23,7 @@ from bench import corpus, machine, report, servers, wrk
 
 ARTICLES = "/api/v1/articles"
 CLIENT_HEADERS = {"Accept-Encoding": "gzip"}  # what browsers and CDNs send; wrk sends the same
+NO_ACCESS_LOG = "CMS_ACCESS_LOG=false"
 QUICK = {"articles": 300, "duration": "3s"}
 FULL = {"articles": 10_000, "duration": "10s"}
 
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         built = asyncio.run(corpus.build(database_url, options.articles, log=log))
         log(f"corpus built in {built.seconds:.1f} s")
         ours, memory, read_all = measure_cms(folder, database_url, built, options, settings, script)
+        ours |= measure_cms_without_access_log(folder, database_url, options, settings, script)
         bare = measure_bare(folder, options, settings, script, ours)
     print(
         report.markdown(
@@ -110,6 +112,29 @@ def measure_cms(
         read_all = asyncio.run(read_every_article(server.url, built.slugs, options.concurrency))
         memory = report.Memory(before=before, after=server.rss_mb(), started=started)
     return results, memory, read_all
+
+
+def measure_cms_without_access_log(
+    folder: Path, database_url: str, options: argparse.Namespace, settings: wrk.Settings, script: Path
+) -> dict[str, wrk.Result | str]:
+    """The seed GET and its 304 again, with `CMS_ACCESS_LOG=false`: what the access log costs."""
+    port = servers.free_port()
+    command = servers.cms_command(port, options.workers)
+    env = {"CMS_DATABASE_URL": database_url, "CMS_ACCESS_LOG": "false"}
+    meta = json.loads((folder / "capture" / "response.json").read_text())
+    results: dict[str, wrk.Result | str] = {}
+    with servers.running(
+        "cms serve (no access log)", command, port, options.workers, "/readyz", env, folder / "quiet.log"
+    ) as server:
+        results[f"seed GET, {NO_ACCESS_LOG}"] = drive(
+            server, "seed GET, no access log", Scenario(meta["path"], CLIENT_HEADERS), settings, script
+        )
+        if etag := meta["headers"].get("etag"):
+            conditional = Scenario(meta["path"], {**CLIENT_HEADERS, "If-None-Match": etag})
+            results[f"seed 304, {NO_ACCESS_LOG}"] = drive(
+                server, "seed 304, no access log", conditional, settings, script
+            )
+    return results
 
 
 def measure_bare(

@@ -76,9 +76,10 @@ def _row(name: str, result: Result | str) -> tuple[str, ...]:
 def _ratios(ours: dict[str, Result | str], bare: dict[str, Result | str]) -> str:
     rows = []
     for name in ("seed GET", "seed 304"):
-        ratio = _ratio(ours.get(name), bare.get(name), lambda r: r.requests_per_second)
-        latency = _ratio(ours.get(name), bare.get(name), lambda r: r.p50_ms)
-        rows.append((f"{name}: ours / bare", f"requests/s x{ratio}", f"p50 x{latency}"))
+        for label, key in (("defaults", name), ("CMS_ACCESS_LOG=false", f"{name}, CMS_ACCESS_LOG=false")):
+            ratio = _ratio(ours.get(key), bare.get(name), lambda r: r.requests_per_second)
+            latency = _ratio(ours.get(key), bare.get(name), lambda r: r.p50_ms)
+            rows.append((f"{name}: ours ({label}) / bare", f"requests/s x{ratio}", f"p50 x{latency}"))
     deep, first = ours.get("listing, deep page"), ours.get("listing, first page")
     rows.append(
         (

@@ -67,6 +67,7 @@ def serve(
         workers=workers,
         timeout_graceful_shutdown=10,
         http="cms.web.protocol:BoundedHttpToolsProtocol",
+        access_log=False,  # ours is one JSON line per request (cms/web/observe.py), CMS_ACCESS_LOG=false for none
         log_config=log_config(),
     )
 

@@ -24,6 +24,7 @@ VARIABLES: dict[str, str] = {
     "CMS_CACHE_STALE_WHILE_REVALIDATE": "`stale-while-revalidate` of delivery responses, in seconds (default 300)",
     "CMS_CACHE_STALE_IF_ERROR": "`stale-if-error` of delivery responses, in seconds: how long a CDN may serve its "
     "copy while the service answers errors (default 86400)",
+    "CMS_ACCESS_LOG": "`false` turns off the access log: one JSON line per request on stdout (default `true`)",
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
 }
 
@@ -45,6 +46,15 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("true", "false", "1", "0"):
+        raise ConfigError(f"{name} has value {raw!r}: not a boolean (use {name}=true or {name}=false)")
+    return raw in ("true", "1")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -56,6 +66,7 @@ class Settings:
     cache_stale_while_revalidate: int = 300
     cache_stale_if_error: int = 86400
     cache_max_bytes: int = 64 * 1024 * 1024
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -76,6 +87,7 @@ class Settings:
             ),
             cache_stale_if_error=_int(env, "CMS_CACHE_STALE_IF_ERROR", cls.cache_stale_if_error, 0),
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
+            access_log=_bool(env, "CMS_ACCESS_LOG", cls.access_log),
         )
 
 

@@ -14,8 +14,8 @@ from cms.services import publishing
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
 from cms.storage import db
 from cms.web import delivery, history, listing, management, metrics, openapi, ops
-from cms.web.metrics import RequestMetrics
 from cms.web.middleware import RequestId
+from cms.web.observe import ObserveRequests
 from cms.web.problems import EXCEPTION_HANDLERS
 
 
@@ -23,9 +23,9 @@ class Application:
     """The ASGI entry point: the request id and metrics wrap the Starlette app from outside, so that even its
     500 answers carry X-Request-ID and are counted (STACK.md §9)."""
 
-    def __init__(self, starlette: Starlette) -> None:
+    def __init__(self, starlette: Starlette, access_log: bool = True) -> None:
         self.starlette = starlette
-        self._asgi = RequestId(RequestMetrics(starlette))
+        self._asgi = RequestId(ObserveRequests(starlette, access_log))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -86,4 +86,4 @@ def create_app(settings: Settings | None = None) -> Application:
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
     app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)
-    return Application(app)
+    return Application(app, settings.access_log)

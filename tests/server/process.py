@@ -17,6 +17,7 @@ import httpx
 class Server:
     url: str
     log: Path
+    process: subprocess.Popen[bytes]
 
     def output(self) -> str:
         return self.log.read_text()
@@ -38,12 +39,13 @@ def serve(database_url: str, log: Path, workers: int = 2, timeout: float = 30) -
         log.open("w") as output,
         subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT) as process,
     ):
-        server = Server(f"http://127.0.0.1:{port}", log)
+        server = Server(f"http://127.0.0.1:{port}", log, process)
         try:
             _wait_until_ready(server, process, timeout)
             yield server
         finally:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
             code = process.wait(timeout=30)
         assert code == 0, f"cms serve exited with {code}:\n{server.output()}"
 

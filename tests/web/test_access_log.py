@@ -1,0 +1,71 @@
+"""The access log: one JSON line per request on stdout, with nothing secret in it; CMS_ACCESS_LOG=false for none."""
+
+import json
+import re
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from cms.config import ConfigError, Settings
+from cms.web.app import create_app
+
+
+def _lines(capfd) -> list[dict]:
+    return [json.loads(line) for line in capfd.readouterr().out.splitlines() if line.startswith("{")]
+
+
+async def test_each_request_is_one_json_line_with_route_status_size_and_request_id(client, publish, capfd):
+    article = await publish(title="Logged")
+    capfd.readouterr()
+
+    response = await client.get(f"/api/v1/articles/{article['slug']}", headers={"X-Request-ID": "req-7"})
+
+    [line] = _lines(capfd)
+    assert set(line) == {"time", "request_id", "method", "route", "status", "duration_ms", "bytes"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
+    assert (line["request_id"], line["method"], line["route"], line["status"]) == (
+        "req-7", "GET", "/api/v1/articles/{slug}", 200,
+    )  # fmt: skip
+    assert line["bytes"] == len(response.content)
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+
+
+async def test_an_unmatched_path_is_logged_as_unmatched(client, capfd):
+    await client.get("/nowhere")
+
+    assert [(line["route"], line["status"]) for line in _lines(capfd)] == [("unmatched", 404)]
+
+
+async def test_no_token_cookie_password_or_query_reaches_the_log(client, token, capfd):
+    secret = await token("admin")
+    capfd.readouterr()
+
+    await client.post(
+        "/api/v1/tokens?password=hunter2",
+        json={"name": "site", "scopes": ["write"], "password": "hunter2"},
+        headers={"Authorization": f"Bearer {secret}", "Cookie": "session=s3cr3t"},
+    )
+
+    out = capfd.readouterr().out
+    assert out.count("\n") == 1
+    for private in (secret, "hunter2", "s3cr3t", "cms_", "Bearer"):
+        assert private not in out
+
+
+async def test_cms_access_log_false_writes_no_line(database_url, capfd):
+    quiet = create_app(Settings.from_env({"CMS_DATABASE_URL": database_url, "CMS_ACCESS_LOG": "false"}))
+    async with (
+        LifespanManager(quiet) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as http,
+    ):
+        capfd.readouterr()
+        response = await http.get("/healthz")
+
+    assert response.status_code == 200
+    assert capfd.readouterr().out == ""
+
+
+def test_cms_access_log_must_be_a_boolean():
+    with pytest.raises(ConfigError, match="CMS_ACCESS_LOG has value 'sometimes': not a boolean"):
+        Settings.from_env({"CMS_ACCESS_LOG": "sometimes"})
