@@ -129,13 +129,19 @@ class DeliveryCache:
         self._size = value
         CACHE_BYTES.set(value)
 
-    async def entry(self, slug: str, locale: str) -> Entry | queries.Redirect | None:
-        """The published article at this slug, from memory or from one query (then kept, if it fits)."""
+    def cached(self, slug: str, locale: str) -> Entry | None:
+        """The published article at this slug if this worker holds it; None without asking the database."""
         key = (locale, slug)
         if (entry := self._entries.get(key)) is not None:
             self._entries.move_to_end(key)
             CACHE_HITS.inc()
+        return entry
+
+    async def entry(self, slug: str, locale: str) -> Entry | queries.Redirect | None:
+        """The published article at this slug, from memory or from one query (then kept, if it fits)."""
+        if (entry := self.cached(slug, locale)) is not None:
             return entry
+        key = (locale, slug)
         CACHE_MISSES.inc()
         generation = self._generation
         found = await queries.published_snapshot(slug, locale)
@@ -162,12 +168,17 @@ class DeliveryCache:
             self._shrink()
         return rendition
 
-    async def page(self, key: str, load: Callable[[], Awaitable[tuple[Rendition, str]]]) -> tuple[Rendition, str]:
-        """A listing or search page and its surrogate keys, kept until the next change of anything published:
-        any publication can move any page, so every change drops them all."""
+    def cached_page(self, key: str) -> tuple[Rendition, str] | None:
+        """A kept listing or search page (its key is the query string that made it), or None."""
         if (page := self._pages.get(key)) is not None:
             self._pages.move_to_end(key)
             CACHE_HITS.inc()
+        return page
+
+    async def page(self, key: str, load: Callable[[], Awaitable[tuple[Rendition, str]]]) -> tuple[Rendition, str]:
+        """A listing or search page and its surrogate keys, kept until the next change of anything published:
+        any publication can move any page, so every change drops them all."""
+        if (page := self.cached_page(key)) is not None:
             return page
         CACHE_MISSES.inc()
         generation = self._generation

@@ -14,6 +14,7 @@ from cms.services import publishing
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
 from cms.storage import db
 from cms.web import delivery, history, listing, management, metrics, openapi, ops
+from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
 from cms.web.observe import ObserveRequests
 from cms.web.problems import EXCEPTION_HANDLERS
@@ -25,7 +26,7 @@ class Application:
 
     def __init__(self, starlette: Starlette, access_log: bool = True) -> None:
         self.starlette = starlette
-        self._asgi = RequestId(ObserveRequests(starlette, access_log))
+        self._asgi = RequestId(ObserveRequests(CachedDeliveryHits(starlette), access_log))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
