@@ -19,8 +19,7 @@ from cms.config import ConfigError, Settings
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
-from cms.services import seeding, tokens, transfer
-from cms.storage import db
+from cms.services import database, seeding, tokens, transfer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="A small, strict headless CMS.")
 token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
@@ -42,8 +41,8 @@ def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Migrate, open the database, run `work`, close: every command sees an up-to-date schema."""
 
     async def main() -> T:
-        await db.migrate(settings.database_url)
-        async with db.database(settings.database_url):
+        await database.migrate(settings.database_url)
+        async with database.database(settings.database_url):
             return await work()
 
     return asyncio.run(main())
@@ -57,7 +56,7 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn (migrating first, once, before the workers start)."""
     settings = _settings()
-    db.run_migrations(settings.database_url)
+    database.run_migrations(settings.database_url)
     _prepare_metrics_dir()
     uvicorn.run(
         "cms.web.app:create_app",
@@ -85,7 +84,7 @@ def _prepare_metrics_dir() -> None:
 def migrate() -> None:
     """Apply pending database migrations."""
     settings = _settings()
-    db.run_migrations(settings.database_url)
+    database.run_migrations(settings.database_url)
     err.print(f"migrations applied to {settings.database_url}")
 
 

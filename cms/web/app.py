@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
-from cms.services import publishing
+from cms.services import database, publishing
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
-from cms.storage import db
 from cms.web import delivery, history, listing, management, metrics, openapi, ops
+from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
 from cms.web.observe import ObserveRequests
@@ -44,8 +43,8 @@ def create_app(settings: Settings | None = None) -> Application:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await db.migrate(settings.database_url)
-        async with db.database(settings.database_url, settings.database_replica_url):
+        await database.migrate(settings.database_url)
+        async with database.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
@@ -59,16 +58,7 @@ def create_app(settings: Settings | None = None) -> Application:
 
     middleware = []
     if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
-                expose_headers=["ETag", "Location", "X-Request-ID", "Last-Modified"],
-                max_age=600,
-            )
-        )
+        middleware.append(Middleware(Cors, origins=list(settings.cors_origins)))
     app = Starlette(
         routes=[
             *listing.routes,
