@@ -161,14 +161,18 @@ async def preview_article(request: Request) -> Response:
     """GET ?preview=true: the current draft, never cached by anyone but the client."""
     query = await _preview_query(request, {"preview", "locale", "fields", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
-    return rendered(render_article(article, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(
+        render_article(article, query, request.app.state.formats), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE}
+    )
 
 
 async def preview_section(request: Request) -> Response:
     query = await _preview_query(request, {"preview", "locale", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
     section = section_by_anchor(article, request.path_params["anchor"])
-    return rendered(render_section(section, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(
+        render_section(section, query, request.app.state.formats), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE}
+    )
 
 
 async def _preview_query(request: Request, allowed: set[str]) -> dict[str, str]:
