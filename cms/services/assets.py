@@ -10,6 +10,7 @@ Variants are made once, in a thread, at most `image_jobs` at a time per worker, 
 import asyncio
 import hashlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -20,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cms.core.article import Document
 from cms.core.assets import EXTENSIONS, IMAGE_TYPES, Asset, AssetPage, Variant, oriented, safe_filename
+from cms.core.blocks import Block
 from cms.core.blocks import Image as ImageBlock
 from cms.core.errors import Busy, FieldError, InvalidContent, NotFound, TooLarge, UnsupportedType
 from cms.metrics import VARIANTS
@@ -219,26 +221,10 @@ async def fill_images(document: Document) -> Document:
 
     InvalidContent, at each such block's path, when no asset has that id or the asset is not an image.
     """
-    wanted = {
-        (s, b): block.asset_id
-        for s, section in enumerate(document.sections)
-        for b, block in enumerate(section.blocks)
-        if isinstance(block, ImageBlock) and block.asset_id is not None
-    }
-    if not wanted:
+    named = [(f"sections/{s}/", section.blocks) for s, section in enumerate(document.sections)]
+    if not any(isinstance(block, ImageBlock) and block.asset_id for _, blocks in named for block in blocks):
         return document
-    found = await rows.by_ids(set(wanted.values()))
-    errors = []
-    for (s, b), uid in wanted.items():
-        asset = found.get(uid)
-        if asset is None:
-            message = f"no asset has id {uid!r}: upload the image first (POST /api/v1/assets) and use its id"
-            errors.append(FieldError(f"sections/{s}/blocks/{b}", message))
-        elif asset.width is None:
-            message = f"asset {uid!r} is {asset.mime}, not an image: link to its url from the text instead"
-            errors.append(FieldError(f"sections/{s}/blocks/{b}", message))
-    if errors:
-        raise InvalidContent(errors)
+    found = await check_images(*named)
     sections = []
     for section in document.sections:
         blocks = [
@@ -249,6 +235,32 @@ async def fill_images(document: Document) -> Document:
         ]
         sections.append(section.model_copy(update={"blocks": blocks}))
     return document.model_copy(update={"sections": sections})
+
+
+async def check_images(*named: tuple[str, Sequence[Block]]) -> dict[str, Asset]:
+    """The assets that the image blocks name, by id: `("sections/1/", blocks)` places errors at
+    `sections/1/blocks/<i>`, `("", blocks)` at `blocks/<i>` (a section's own body). InvalidContent at each block
+    whose asset does not exist or is not an image.
+    """
+    wanted = {
+        f"{prefix}blocks/{index}": block.asset_id
+        for prefix, blocks in named
+        for index, block in enumerate(blocks)
+        if isinstance(block, ImageBlock) and block.asset_id is not None
+    }
+    found = await rows.by_ids(set(wanted.values()))
+    errors = []
+    for path, uid in wanted.items():
+        asset = found.get(uid)
+        if asset is None:
+            message = f"no asset has id {uid!r}: upload the image first (POST /api/v1/assets) and use its id"
+            errors.append(FieldError(path, message))
+        elif asset.width is None:
+            message = f"asset {uid!r} is {asset.mime}, not an image: link to its url from the text instead"
+            errors.append(FieldError(path, message))
+    if errors:
+        raise InvalidContent(errors)
+    return found
 
 
 def _measured(asset: Asset) -> dict[str, Any]:

@@ -181,3 +181,15 @@ async def test_export_and_import_keep_asset_references(
     delete = await client.delete(f"/api/v1/assets/{photo['id']}", headers=editor)
     assert delete.status_code == 409  # the restored article shows it again
     assert (await client.get(f"/api/v1/articles/{article['slug']}")).json()["sections"][0]["blocks"][0] == block
+
+
+async def test_an_unknown_asset_in_a_section_body_answers_422_at_the_path_in_that_body(
+    client: httpx.AsyncClient, editor: dict[str, str]
+):
+    await client.post("/api/v1/articles", json={"title": "Cats"}, headers=editor)
+    section = {"heading": "More", "blocks": [{"type": "image", "asset_id": "0" * 32, "alt": ""}]}
+
+    response = await client.post("/api/v1/articles/cats/sections", json=section, headers=editor | {"If-Match": "*"})
+
+    assert response.status_code == 422
+    assert [error["path"] for error in response.json()["errors"]] == ["blocks/0"]
