@@ -26,7 +26,7 @@ from cms.storage import db
 from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
-TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token")
+TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token", "asset", "asset_use")
 
 
 def _pg_admin_dsn(url: str) -> str:
@@ -79,8 +79,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"))
 
 
 @pytest.fixture

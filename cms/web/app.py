@@ -9,9 +9,12 @@ from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
+from cms.core.render import formats
 from cms.services import database, publishing
+from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
-from cms.web import delivery, history, listing, management, metrics, openapi, ops
+from cms.services.media import LocalMediaStore
+from cms.web import assets, delivery, history, listing, management, metrics, openapi, ops
 from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Application:
             *delivery.routes,
             *management.routes,
             *history.routes,
+            *assets.routes,
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),
@@ -77,4 +81,13 @@ def create_app(settings: Settings | None = None) -> Application:
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
     app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)
+    app.state.formats = formats(settings.image_widths)
+    app.state.prepared_files = assets.PreparedFiles()
+    app.state.assets = Assets(
+        LocalMediaStore(settings.media_dir),
+        max_bytes=settings.max_asset_bytes,
+        max_pixels=settings.max_image_pixels,
+        jobs=settings.image_jobs,
+        widths=settings.image_widths,
+    )
     return Application(app, settings.access_log)

@@ -40,7 +40,7 @@ async def get_article(request: Request) -> Response:
     def render() -> tuple[bytes, str]:
         if fmt.name == "json" and len(fields) == len(ARTICLE_FIELDS):
             return entry.snapshot, fmt.media_type  # stored at publish time exactly as served
-        return render_article(entry.article(), query)
+        return render_article(entry.article(), query, request.app.state.formats)
 
     variant = ("article", fmt.name) if len(fields) == len(ARTICLE_FIELDS) else ("article", fmt.name, *sorted(fields))
     rendition = _cache(request).rendition(entry, variant, render)
@@ -54,7 +54,8 @@ async def get_section(request: Request) -> Response:
     fmt = params.output_format(query)
     entry = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
     anchor = request.path_params["anchor"]
-    render = lambda: render_section(section_by_anchor(entry.article(), anchor), query)  # noqa: E731
+    section = lambda: section_by_anchor(entry.article(), anchor)  # noqa: E731
+    render = lambda: render_section(section(), query, request.app.state.formats)  # noqa: E731
     rendition = _cache(request).rendition(entry, ("section", anchor, fmt.name), render)
     return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
