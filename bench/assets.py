@@ -73,9 +73,13 @@ def run(folder: Path, settings: wrk.Settings) -> list[str]:
             cold = measure_cold_variants(client, asset["url"])
             cached_path = f"{asset['url']}?w=1280&fm=webp"
             capture(client, cached_path, folder / "capture")
+            article_path = publish_article(client, asset["id"])
         log("wrk: cached variant")
         wrk.warm_up(server.url + cached_path, settings, script, CLIENT_HEADERS)
         ours = wrk.run(server.url + cached_path, settings, script, CLIENT_HEADERS)
+        log("wrk: cached article")
+        wrk.warm_up(server.url + article_path, settings, script, CLIENT_HEADERS)
+        article = wrk.run(server.url + article_path, settings, script, CLIENT_HEADERS)
     bare_port = servers.free_port()
     bare_env = {"BENCH_BARE_CAPTURE": str(folder / "capture")}
     meta = json.loads((folder / "capture" / "response.json").read_text())
@@ -84,7 +88,7 @@ def run(folder: Path, settings: wrk.Settings) -> list[str]:
         log("wrk: bare Starlette")
         wrk.warm_up(bare.url + cached_path, settings, script, CLIENT_HEADERS)
         baseline = wrk.run(bare.url + cached_path, settings, script, CLIENT_HEADERS)
-    return report(upload, len(photo), cold, ours, baseline, settings)
+    return report(upload, len(photo), cold, ours, article, baseline, settings)
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -147,6 +151,16 @@ def measure_cold_variants(client: httpx.Client, url: str) -> list[tuple[str, flo
     return results
 
 
+def publish_article(client: httpx.Client, asset_id: str) -> str:
+    """A published article of a few paragraphs and the photo, as delivery serves it (JSON): the other cached path."""
+    paragraphs = [{"type": "paragraph", "spans": "Words about the picture. " * 20} for _ in range(6)]
+    blocks = [*paragraphs, {"type": "image", "asset_id": asset_id, "alt": "A photo"}]
+    article = {"title": "A Photo", "sections": [{"heading": "The photo", "blocks": blocks}]}
+    client.post("/api/v1/articles", json=article).raise_for_status()
+    client.post("/api/v1/articles/a-photo/publish").raise_for_status()
+    return "/api/v1/articles/a-photo"
+
+
 def capture(client: httpx.Client, path: str, folder: Path) -> None:
     """The variant's bytes and headers, for the bare app (which ignores the query string)."""
     response = client.get(path)
@@ -162,6 +176,7 @@ def report(
     photo_bytes: int,
     cold: list[tuple[str, float, float, int]],
     ours: wrk.Result,
+    article: wrk.Result,
     bare: wrk.Result,
     settings: wrk.Settings,
 ) -> list[str]:
@@ -191,9 +206,12 @@ def report(
         "| cached variant (`?w=1280&fm=webp`) | requests/s | p50 ms | p99 ms | errors |",
         "|---|---|---|---|---|",
         f"| cms serve | {ours.requests_per_second:,.0f} | {ours.p50_ms:.2f} | {ours.p99_ms:.2f} | {ours.errors} |",
-        f"| bare Starlette, same bytes | {bare.requests_per_second:,.0f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f}"
-        f" | {bare.errors} |",
-        f"| ours / bare | x{ours.requests_per_second / bare.requests_per_second:.2f} | | | |",
+        f"| cms serve, a cached article (JSON, {article.bytes_per_response:,.0f} bytes) |"
+        f" {article.requests_per_second:,.0f} | {article.p50_ms:.2f} | {article.p99_ms:.2f} | {article.errors} |",
+        f"| bare Starlette, the variant's bytes | {bare.requests_per_second:,.0f} | {bare.p50_ms:.2f}"
+        f" | {bare.p99_ms:.2f} | {bare.errors} |",
+        f"| variant / bare | x{ours.requests_per_second / bare.requests_per_second:.2f} | | | |",
+        f"| variant / article | x{ours.requests_per_second / article.requests_per_second:.2f} | | | |",
     ]
     return lines
 

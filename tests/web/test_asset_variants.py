@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,25 @@ async def test_metrics_count_the_variants_made(client: httpx.AsyncClient, photo:
 
     after = _samples((await client.get("/metrics")).text)
     assert after[made] - before.get(made, 0) == 1
+
+
+async def test_a_big_resize_does_not_stall_other_requests(client: httpx.AsyncClient, editor: dict[str, str]):
+    big = await _upload(client, editor, image(4000, 3000, "PNG", compress_level=1), "big.png")
+
+    async def resize() -> tuple[int, float]:
+        started = time.perf_counter()
+        response = await client.get(big["url"], params={"w": 320})
+        return response.status_code, time.perf_counter() - started
+
+    resizing = asyncio.ensure_future(resize())
+    waits = []
+    while not resizing.done():  # other requests, one after another, all the time the resize takes
+        started = time.perf_counter()
+        assert (await client.get("/healthz")).status_code == 200
+        await asyncio.sleep(0.005)  # a healthz answer never waits for I/O: this lets the resize's task run too
+        waits.append(time.perf_counter() - started)
+
+    status, resize_seconds = await resizing
+    assert status == 200
+    assert len(waits) > 1
+    assert max(waits) < resize_seconds / 2
