@@ -154,10 +154,9 @@ class Assets:
                 height=inspection.height if inspection else None,
                 placeholder=inspection.placeholder if inspection else None,
                 alt=alt,
-            )
+            ),
+            written=asset_created,
         )
-        if created:
-            await asset_changed("asset.created", asset)
         return asset, created
 
     async def get(self, uid: str) -> Asset:
@@ -182,10 +181,9 @@ class Assets:
 
     async def delete(self, uid: str) -> None:
         """Conflict while a current draft or published version shows it; its files go with it."""
-        asset = await rows.delete(uid)
+        asset = await rows.delete(uid, deleted=asset_deleted)
         self.forget(uid)
         self.store.delete(f"{asset.sha256[:2]}/{asset.sha256}")
-        await asset_changed("asset.deleted", asset)
 
     async def variant(self, asset: Asset, variant: Variant) -> str:
         """The key of the variant, made now if it was not made before. Busy when `jobs` are being made already."""
@@ -267,11 +265,20 @@ def _measured(asset: Asset) -> dict[str, Any]:
     return {"width": asset.width, "height": asset.height, "placeholder": asset.placeholder, "url": asset.url}
 
 
+async def asset_created(asset: Asset) -> None:
+    await asset_changed("asset.created", asset)
+
+
+async def asset_deleted(asset: Asset) -> None:
+    await asset_changed("asset.deleted", asset)
+
+
 async def asset_changed(kind: Literal["asset.created", "asset.deleted"], asset: Asset) -> None:
     """The one place where `asset.created` and `asset.deleted` reach the event log (SPEC §7, issue 9).
 
-    The event's `data` is `event_data(asset)`. When the log exists, this function appends the event to it; the
-    upload and the delete call it right after their row is written, and nothing else tells anyone of assets.
+    It runs as the last step of the transaction that inserts or deletes the asset's row (`cms.storage.assets`),
+    so the event log's `record` called here commits with the change, or not at all. The event's `data` is
+    `event_data(asset)`. Nothing else tells anyone of assets.
     """
     event_data(asset)
 

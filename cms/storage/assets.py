@@ -1,5 +1,6 @@
 """The asset table: named reads and writes that return `cms.core.assets.Asset`, never ORM rows."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -40,11 +41,17 @@ def to_asset(row: AssetRow) -> Asset:
     )
 
 
-async def create(new: NewAsset) -> tuple[Asset, bool]:
+Written = Callable[[Asset], Awaitable[None]]
+"""Called inside the transaction that creates or deletes an asset, as its last step (the event log's place)."""
+
+
+async def create(new: NewAsset, written: Written) -> tuple[Asset, bool]:
     """The new asset and True; or, when these bytes are stored already (even by a racing upload), that one and False."""
     try:
-        row = await AssetRow.create(**new.__dict__)
-        return to_asset(row), True
+        async with in_transaction("default"):
+            asset = to_asset(await AssetRow.create(**new.__dict__))
+            await written(asset)
+        return asset, True
     except IntegrityError:
         existing = await AssetRow.get_or_none(sha256=new.sha256)
         if existing is None:  # deleted again in between: unlikely enough to let the client retry
@@ -73,7 +80,7 @@ async def page(limit: int, before: int | None) -> tuple[list[Asset], int | None]
     return [to_asset(row) for row in rows[:limit]], rows[limit - 1].id if len(rows) > limit else None
 
 
-async def delete(uid: str) -> Asset:
+async def delete(uid: str, deleted: Written) -> Asset:
     """Remove the asset's row: NotFound, or Conflict while a current draft or published version shows it."""
     row = await AssetRow.get_or_none(uid=uid)
     if row is None:
@@ -85,7 +92,9 @@ async def delete(uid: str) -> Asset:
                 f"asset {uid!r} is shown by the current draft or the published version of an article:"
                 " remove it from them first"
             )
-    return to_asset(row)
+        asset = to_asset(row)
+        await deleted(asset)
+    return asset
 
 
 async def record_uses(edition_id: int, uids: set[str]) -> None:
