@@ -34,6 +34,7 @@ VARIABLES: dict[str, str] = {
     ),
     "CMS_IMAGE_WIDTHS": "Comma-separated widths that image variants may have (default `320,640,960,1280,1920,2560`)",
     "CMS_IMAGE_JOBS": "Image variants each worker makes at once; more requests answer 503 (default 2)",
+    "CMS_EVENT_RETENTION_DAYS": "Days the event log keeps events for the feed, streams and webhooks (default 30)",
 }
 
 MAX_IMAGE_WIDTH = 10_000
@@ -82,6 +83,7 @@ class Settings:
     max_image_pixels: int = 40_000_000
     image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS
     image_jobs: int = 2
+    event_retention_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -108,6 +110,7 @@ class Settings:
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
             image_widths=_widths(env),
             image_jobs=_int(env, "CMS_IMAGE_JOBS", cls.image_jobs, 1),
+            event_retention_days=_int(env, "CMS_EVENT_RETENTION_DAYS", cls.event_retention_days, 1),
         )
 
 

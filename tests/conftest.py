@@ -26,7 +26,19 @@ from cms.storage import db
 from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
-TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token", "asset", "asset_use")
+TABLES = (
+    "site",
+    "article",
+    "edition",
+    "section",
+    "revision",
+    "slug_redirect",
+    "token",
+    "asset",
+    "asset_use",
+    "event",
+    "event_horizon",
+)
 
 
 def _pg_admin_dsn(url: str) -> str:

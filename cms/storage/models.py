@@ -77,18 +77,26 @@ class EditionTag(Model):
         unique_together = (("edition", "tag"),)
 
 
-class DeliveryChange(Model):
-    """A change of what delivery serves (publish, unpublish, delete, slug change), in commit order.
-
-    Every worker follows this log to evict its cache: see cms/services/delivery_cache.py.
-    """
+class Event(Model):
+    """A change, in commit order: see cms/storage/events.py and docs/decisions/0005-event-ids-in-commit-order.md."""
 
     id = fields.BigIntField(primary_key=True)
-    article_uid = fields.CharField(max_length=32)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    type = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField(db_index=True)
+    data = fields.TextField()
 
     class Meta:
-        table = "delivery_change"
+        table = "event"
+
+
+class EventHorizon(Model):
+    """One row: the position up to which the log was pruned. A cursor before it missed events (410)."""
+
+    id = fields.IntField(primary_key=True)
+    pruned_through = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "event_horizon"
 
 
 class Section(Model):

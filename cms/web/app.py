@@ -10,9 +10,10 @@ from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
 from cms.core.render import formats
-from cms.services import database, publishing
+from cms.services import database, event_log, publishing
 from cms.services.assets import Assets
-from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
+from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
+from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
 from cms.web import assets, delivery, history, listing, management, metrics, openapi, ops
 from cms.web.cors import Cors
@@ -49,9 +50,14 @@ def create_app(settings: Settings | None = None) -> Application:
         await database.migrate(settings.database_url)
         async with database.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
+            follower = Follower(settings.database_url)
+            follower.subscribers.add(app.state.delivery_cache)
+            app.state.follower = follower
+            await follower.catch_up()  # the position to follow from
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
-                asyncio.create_task(follow_changes(app.state.delivery_cache, settings.database_url, stop)),
+                asyncio.create_task(follower.run(stop)),
+                asyncio.create_task(event_log.run_pruning(settings.event_retention_days, stop)),
             ]
             try:
                 yield
