@@ -17,6 +17,8 @@ LATENCY = Histogram(
 )
 CACHE_LOOKUPS = Counter("cms_delivery_cache_lookups", "Delivery cache lookups", ["result"])
 VARIANTS = Counter("cms_asset_variants", "Image variants made (first requests), by outcome", ["outcome"])
+EVENTS_WRITTEN = Counter("cms_events_written", "Events written to the log", ["type"])
+OPEN_STREAMS = Gauge("cms_event_streams_open", "Open event streams (GET /api/v1/events)", multiprocess_mode="livesum")
 CACHE_BYTES = Gauge("cms_delivery_cache_bytes", "Memory held by the delivery cache", multiprocess_mode="livesum")
 
 

@@ -24,6 +24,7 @@ import asyncpg
 from tortoise.transactions import in_transaction
 
 from cms.core.events import Event, NewEvent
+from cms.metrics import EVENTS_WRITTEN
 from cms.storage import events as log_storage
 from cms.storage.db import asyncpg_dsn, is_sqlite
 
@@ -43,6 +44,8 @@ async def transaction() -> AsyncIterator[list[NewEvent]]:
     async with in_transaction("default"):
         yield pending
         await log_storage.record(pending)
+    for event in pending:
+        EVENTS_WRITTEN.labels(event.type).inc()
     if pending:
         for follower in list(_followers):
             await follower.catch_up_quietly()

@@ -15,7 +15,7 @@ from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
-from cms.web import assets, delivery, history, listing, management, metrics, openapi, ops
+from cms.web import assets, changes, delivery, history, listing, management, metrics, openapi, ops
 from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Application:
             *management.routes,
             *history.routes,
             *assets.routes,
+            *changes.routes,
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),

@@ -22,7 +22,7 @@ from cms.services.publishing import Publication
 from cms.services.revisions import RevisionDetail, RevisionPage
 from cms.web.history import CreatedToken, NewToken, TokenList
 from cms.web.management import NewSection, PublishRequest
-from cms.web.schemas import ArticlePage, Problem, SiteInfo
+from cms.web.schemas import ArticlePage, ChangesPage, Problem, SiteInfo
 
 _REF = "#/components/schemas/"
 
@@ -43,6 +43,19 @@ FIELDS = _param(
 )
 LIMIT = _param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
 CURSOR = _param("cursor", "query", "The `next_cursor` of the previous page, unchanged.", {"type": "string"})
+SINCE = _param(
+    "since",
+    "query",
+    "An event id or `next_cursor` this service gave, or `latest`; absent: from the oldest event kept (feed) or "
+    "live events only (stream).",
+    {"type": "string"},
+)
+CHANGES_LIMIT = _param(
+    "limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}
+)
+LAST_EVENT_ID = _param(
+    "Last-Event-ID", "header", "The id of the last event received, on reconnection.", {"type": "string"}
+)
 TAG = _param("tag", "query", "Only articles with this tag (exact).", {"type": "string", "maxLength": 50})
 Q = _param(
     "q",
@@ -117,6 +130,7 @@ def build_openapi() -> dict[str, Any]:
             (Article, "serialization"),
             (Section, "serialization"),
             (ArticlePage, "serialization"),
+            (ChangesPage, "serialization"),
             (SiteInfo, "serialization"),
             (Publication, "serialization"),
             (RevisionPage, "serialization"),
@@ -256,6 +270,36 @@ def build_openapi() -> dict[str, Any]:
             "delete": _write("Revoke a token, effective immediately", "admin", [TOKEN_ID], no_content, code="204"),
         },
         **_asset_paths(),
+        "/api/v1/changes": {
+            "get": _op(
+                "The event log, oldest first, from a cursor. Without a token, what delivery shows; with the "
+                "`preview` scope, `article.updated` too.",
+                [SINCE, CHANGES_LIMIT],
+                {
+                    "200": _json("ChangesPage", "Events after `since`, and the cursor to poll with."),
+                    "400": BAD_PARAMETER,
+                    "401": _problem("An unknown or revoked token (none is fine)."),
+                    "410": _problem("The cursor is older than what the log keeps: re-read, then use since=latest."),
+                },
+                security=[{}, {"bearer": []}],
+            ),
+        },
+        "/api/v1/events": {
+            "get": _op(
+                "Live events as Server-Sent Events (`id`, `event` = type, `data` = the event JSON); with "
+                "`Last-Event-ID` or `since`, first every event missed. `event: reset` when those are no longer kept.",
+                [SINCE, LAST_EVENT_ID],
+                {
+                    "200": {
+                        "description": "An endless text/event-stream, with a comment line at least every 15 s.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    "400": BAD_PARAMETER,
+                    "401": _problem("An unknown or revoked token (none is fine)."),
+                },
+                security=[{}, {"bearer": []}],
+            ),
+        },
         "/api/v1/site": {"get": _op("The site's name and locales.", [], {"200": _json("SiteInfo", "The site.")})},
         "/api/v1/schema": {
             "get": _op(
