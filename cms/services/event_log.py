@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.25
 LISTENER_CHECK_INTERVAL = 5.0
-RECONNECT_DELAY = 1.0
+RECONNECT_DELAY = 0.25
 CATCH_UP_BATCH = 1000
 PRUNE_INTERVAL = 3600.0
 
@@ -114,33 +114,56 @@ class Follower:
     async def catch_up_quietly(self) -> None:
         try:
             await self.catch_up()
-        except Exception:  # the write is committed; the poll or NOTIFY brings its event a moment later
-            log.exception("reading the event log after a write failed")
+        except Exception as exc:  # the write is committed; the poll or NOTIFY brings its event a moment later
+            log.warning("reading the event log after a write failed (%s)", _reason(exc))
 
     async def _poll(self, stop: asyncio.Event) -> None:
+        failing = False
         while not stop.is_set():
-            await self.catch_up_quietly()
+            try:
+                await self.catch_up()
+                if failing:
+                    log.info("the event log is readable again; this worker has caught up")
+                failing = False
+            except Exception as exc:  # the database is busy or gone: keep what we have, try again
+                if not failing:
+                    log.warning("the event log cannot be read (%s); serving what is cached", _reason(exc))
+                failing = True
             await _wait(stop, POLL_INTERVAL)
 
     async def _listen(self, dsn: str, stop: asyncio.Event) -> None:
-        """LISTEN on a dedicated connection (a listener pins it); after a loss, reconnect and catch up."""
+        """LISTEN on a dedicated connection (a listener pins it); after a loss, reconnect and catch up.
+
+        While the connection is lost, subscribers keep what they have (the delivery cache keeps serving); one
+        warning per outage, not one per retry.
+        """
+        lost = False
         while not stop.is_set():
             try:
-                connection = await asyncpg.connect(dsn)
-            except (OSError, asyncpg.PostgresError):
-                log.warning("the event listener cannot connect; retrying in %s s", RECONNECT_DELAY)
+                connection = await asyncpg.connect(dsn, timeout=RECONNECT_DELAY * 4)
+            except Exception as exc:
+                if not lost:
+                    log.warning("the event listener lost the database (%s); serving what is cached", _reason(exc))
+                lost = True
                 await _wait(stop, RECONNECT_DELAY)
                 continue
+            closed = asyncio.Event()
+            connection.add_termination_listener(lambda _connection, closed=closed: closed.set())
             notified: asyncio.Queue[str] = asyncio.Queue()
             handler = asyncio.create_task(self._handle_notifications(notified))
             try:
                 await connection.add_listener(log_storage.EVENT_CHANNEL, _enqueue(notified))
-                await self.catch_up()  # what was committed before LISTEN took effect
+                await self.catch_up()  # what was committed before LISTEN took effect, or while we were away
+                if lost:
+                    log.info("the event listener is back; this worker has caught up with the log")
+                lost = False
                 while not stop.is_set():
-                    await _wait(stop, LISTENER_CHECK_INTERVAL)
-                    await connection.execute("SELECT 1")
-            except Exception:
-                log.warning("the event listener lost its connection; reconnecting", exc_info=True)
+                    await _wait(stop, LISTENER_CHECK_INTERVAL, closed)
+                    await connection.execute("SELECT 1")  # raises at once when the connection was closed
+            except Exception as exc:
+                if not lost:
+                    log.warning("the event listener lost the database (%s); serving what is cached", _reason(exc))
+                lost = True
                 await _wait(stop, RECONNECT_DELAY)
             finally:
                 handler.cancel()
@@ -187,11 +210,20 @@ async def run_pruning(retention_days: int, stop: asyncio.Event, interval: float 
     while not stop.is_set():
         try:
             await log_storage.prune(datetime.now(UTC) - timedelta(days=retention_days))
-        except Exception:
-            log.warning("pruning the event log failed; retrying later", exc_info=True)
+        except Exception as exc:
+            log.warning("pruning the event log failed (%s); retrying in %s s", _reason(exc), interval)
         await _wait(stop, interval)
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
+    """Until `stop` (or any of `events`) is set, at most `seconds`."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
