@@ -38,6 +38,9 @@ TABLES = (
     "asset_use",
     "event",
     "event_horizon",
+    "webhook",
+    "webhook_delivery",
+    "webhook_attempt",
 )
 
 

@@ -20,6 +20,15 @@ from cms.core.render import FORMATS
 from cms.core.schema import component_schemas
 from cms.services.publishing import Publication
 from cms.services.revisions import RevisionDetail, RevisionPage
+from cms.services.webhooks import (
+    CreatedWebhook,
+    DeliveryInfo,
+    DeliveryPage,
+    NewWebhook,
+    WebhookInfo,
+    WebhookList,
+    WebhookPatch,
+)
 from cms.web.history import CreatedToken, NewToken, TokenList
 from cms.web.management import NewSection, PublishRequest
 from cms.web.schemas import ArticlePage, ChangesPage, Problem, SiteInfo
@@ -88,6 +97,8 @@ PREVIEW = _param(
 )
 VERSION = _param("n", "path", "A revision's version number.", {"type": "integer", "minimum": 1}, required=True)
 TOKEN_ID = _param("id", "path", "The token's id.", {"type": "string"}, required=True)
+WEBHOOK_ID = _param("id", "path", "The subscription's id.", {"type": "string"}, required=True)
+DELIVERY_ID = _param("delivery", "path", "The delivery's id.", {"type": "string"}, required=True)
 IF_MATCH = _param("If-Match", "header", "The draft's ETag, as the last read or write returned it.", {"type": "string"})
 IF_MATCH_REQUIRED = IF_MATCH | {"required": True}
 
@@ -127,6 +138,13 @@ def build_openapi() -> dict[str, Any]:
             (SectionInput, "validation"),
             (PublishRequest, "validation"),
             (NewToken, "validation"),
+            (NewWebhook, "validation"),
+            (WebhookPatch, "validation"),
+            (WebhookInfo, "serialization"),
+            (CreatedWebhook, "serialization"),
+            (WebhookList, "serialization"),
+            (DeliveryInfo, "serialization"),
+            (DeliveryPage, "serialization"),
             (Article, "serialization"),
             (Section, "serialization"),
             (ArticlePage, "serialization"),
@@ -298,6 +316,44 @@ def build_openapi() -> dict[str, Any]:
                     "401": _problem("An unknown or revoked token (none is fine)."),
                 },
                 security=[{}, {"bearer": []}],
+            ),
+        },
+        "/api/v1/webhooks": {
+            "get": _write("Webhook subscriptions (never their secrets)", "admin", [], _json("WebhookList", "They.")),
+            "post": _write(
+                "Subscribe a URL to event types; the signing secret is in this response only",
+                "admin",
+                [],
+                _json("CreatedWebhook", "The subscription and its secret."),
+                "NewWebhook",
+                code="201",
+            ),
+        },
+        "/api/v1/webhooks/{id}": {
+            "patch": _write(
+                'Change a subscription; {"enabled": true} turns a disabled one back on',
+                "admin",
+                [WEBHOOK_ID],
+                _json("WebhookInfo", "The subscription."),
+                "WebhookPatch",
+            ),
+            "delete": _write("Delete a subscription and its deliveries", "admin", [WEBHOOK_ID], no_content, code="204"),
+        },
+        "/api/v1/webhooks/{id}/deliveries": {
+            "get": _write(
+                "Deliveries, newest first, with every attempt",
+                "admin",
+                [WEBHOOK_ID, LIMIT, CURSOR],
+                _json("DeliveryPage", "A page of deliveries."),
+            ),
+        },
+        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver": {
+            "post": _write(
+                "Queue one more attempt of a delivery (same webhook-id)",
+                "admin",
+                [WEBHOOK_ID, DELIVERY_ID],
+                _json("DeliveryInfo", "The delivery, pending."),
+                code="202",
             ),
         },
         "/api/v1/site": {"get": _op("The site's name and locales.", [], {"200": _json("SiteInfo", "The site.")})},
