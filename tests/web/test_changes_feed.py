@@ -1,11 +1,15 @@
 """GET /api/v1/changes: the event log by cursor, oldest first, none missed or repeated."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cms.core.events import event_id
+from cms.core.events import NewEvent, event_id
+from cms.services import event_log
 from cms.storage import events
+
+EVENTS = 1000
 
 
 async def _create(client, editor, title="Hello"):
@@ -169,3 +173,30 @@ async def test_a_bad_token_answers_401(client):
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_the_feed_pages_through_1000_events_written_meanwhile_each_once_in_order(client):
+    """Writers commit concurrently (on PostgreSQL, interleaved transactions) while a reader pages with small limits."""
+
+    async def writer(first: int):
+        for n in range(first, EVENTS, 4):
+            async with event_log.transaction() as pending:
+                pending.append(NewEvent("article.published", {"id": str(n), "slug": f"a-{n}", "locale": "en"}))
+
+    start = (await client.get("/api/v1/changes", params={"since": "latest"})).json()["next_cursor"]
+
+    async def reader():
+        seen, cursor = [], start
+        while len(seen) < EVENTS:
+            page = (await client.get("/api/v1/changes", params={"since": cursor, "limit": 7})).json()
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if not page["items"]:
+                await asyncio.sleep(0.01)
+        return seen
+
+    *_, seen = await asyncio.gather(*(writer(k) for k in range(4)), reader())
+
+    ids = [item["id"] for item in seen]
+    assert ids == sorted(ids)
+    assert sorted(int(item["data"]["id"]) for item in seen) == list(range(EVENTS))
