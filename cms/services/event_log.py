@@ -44,9 +44,21 @@ async def transaction() -> AsyncIterator[list[NewEvent]]:
     async with in_transaction("default"):
         yield pending
         await log_storage.record(pending)
-    for event in pending:
-        EVENTS_WRITTEN.labels(event.type).inc()
-    if pending:
+    await committed([event.type for event in pending])
+
+
+async def record(events: list[NewEvent]) -> None:
+    """For writes whose transaction storage opens (assets): the events, as that transaction's last step. The
+    caller then calls `committed` once the transaction has committed."""
+    await log_storage.record(events)
+
+
+async def committed(types: list[str]) -> None:
+    """After a commit that wrote events of `types`: count them, and let this process's followers read them now,
+    so that this worker's next read (of the cache, say) already sees the change."""
+    for kind in types:
+        EVENTS_WRITTEN.labels(kind).inc()
+    if types:
         for follower in list(_followers):
             await follower.catch_up_quietly()
 

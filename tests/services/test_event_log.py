@@ -10,6 +10,7 @@ from cms.core.events import NewEvent, parse_event_id
 from cms.services.publishing import publish_due
 from cms.services.transfer import export_lines, restore
 from cms.storage import events
+from tests.web.images import image
 
 
 async def _log() -> list[tuple[str, dict]]:
@@ -257,3 +258,47 @@ async def test_a_reader_never_sees_a_later_position_before_an_earlier_one(client
 
     assert seen in ([], [1], [1, 2])
     assert [event.subject()["n"] for event in await events.after(0, 10)] == [1, 2]
+
+
+async def _upload(client, editor, data):
+    response = await client.post("/api/v1/assets", files={"file": ("photo.png", data, "image/png")}, headers=editor)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+async def test_an_upload_writes_one_asset_created(client, editor):
+    asset = await _upload(client, editor, image(40, 30))
+
+    assert await _log() == [
+        ("asset.created", {"id": asset["id"], "url": asset["url"], "mime": "image/png", "bytes": asset["bytes"]})
+    ]
+
+
+async def test_uploading_the_same_bytes_again_writes_nothing(client, editor):
+    data = image(40, 30)
+    await _upload(client, editor, data)
+
+    await _upload(client, editor, data)
+
+    assert len(await _log()) == 1
+
+
+async def test_deleting_an_asset_writes_one_asset_deleted(client, editor):
+    asset = await _upload(client, editor, image(40, 30))
+
+    response = await client.delete(f"/api/v1/assets/{asset['id']}", headers=editor)
+
+    assert response.status_code == 204
+    data = {"id": asset["id"], "url": asset["url"], "mime": "image/png", "bytes": asset["bytes"]}
+    assert (await _log())[1:] == [("asset.deleted", data)]
+
+
+async def test_deleting_an_asset_in_use_answers_409_and_writes_no_event(client, editor):
+    asset = await _upload(client, editor, image(40, 30))
+    block = {"type": "image", "asset_id": asset["id"], "alt": "A photo"}
+    await client.post("/api/v1/articles", json={"title": "Shows It", "sections": [{"blocks": [block]}]}, headers=editor)
+
+    response = await client.delete(f"/api/v1/assets/{asset['id']}", headers=editor)
+
+    assert response.status_code == 409
+    assert [kind for kind, _ in await _log()] == ["asset.created", "article.updated"]
