@@ -1,6 +1,6 @@
 """The event log: written at the end of every write transaction, read by the feed, the streams and each worker.
 
-Positions follow commit order (docs/decisions/0005-event-ids-in-commit-order.md):
+Positions follow commit order (docs/decisions/0006-event-ids-in-commit-order.md):
 - PostgreSQL: `record` first takes a transaction-level advisory lock, held until COMMIT, then takes its positions
   from the sequence; so a transaction that gets a later position commits after every earlier one. It also
   NOTIFYs each event (delivered on commit, in commit order; never on rollback).

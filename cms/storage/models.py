@@ -78,7 +78,7 @@ class EditionTag(Model):
 
 
 class Event(Model):
-    """A change, in commit order: see cms/storage/events.py and docs/decisions/0005-event-ids-in-commit-order.md."""
+    """A change, in commit order: see cms/storage/events.py and docs/decisions/0006-event-ids-in-commit-order.md."""
 
     id = fields.BigIntField(primary_key=True)
     type = fields.CharField(max_length=40)

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
                 ('data', fields.TextField(unique=False)),
             ],
-            options={'table': 'event', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A change, in commit order: see cms/storage/events.py and docs/decisions/0005-event-ids-in-commit-order.md.'},
+            options={'table': 'event', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A change, in commit order: see cms/storage/events.py and docs/decisions/0006-event-ids-in-commit-order.md.'},
             bases=['Model'],
         ),
         ops.CreateModel(
