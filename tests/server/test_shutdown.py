@@ -5,6 +5,7 @@ app: its client gets a connection error, and nothing of it is stored, so retryin
 """
 
 import asyncio
+import contextlib
 import json
 import signal
 
@@ -55,3 +56,32 @@ async def test_sigterm_during_writes_answers_every_accepted_request_and_loses_no
     assert not {slugify(title) for title in cut_off} & stored
     handled = [json.loads(line) for line in server.output().splitlines() if line.startswith('{"')]
     assert len([line for line in handled if line["method"] == "POST"]) == len(answered)
+
+
+async def test_sigterm_closes_open_event_streams_and_the_server_exits_cleanly(database_url, tmp_path):
+    with serve(database_url, tmp_path / "server.log", workers=2) as server:
+        opened = 0
+
+        async def follow() -> None:
+            nonlocal opened
+            async with (
+                httpx.AsyncClient(base_url=server.url, timeout=20) as http,
+                http.stream("GET", "/api/v1/events") as response,
+            ):
+                assert response.status_code == 200
+                opened += 1
+                with contextlib.suppress(httpx.RemoteProtocolError):  # the end of a stream cut at shutdown
+                    async for _ in response.aiter_lines():
+                        pass
+
+        streams = [asyncio.create_task(follow()) for _ in range(4)]
+        while opened < len(streams):
+            await asyncio.sleep(0.05)
+        server.process.send_signal(signal.SIGTERM)
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(asyncio.gather(*streams), timeout=12)
+        closed_after = asyncio.get_running_loop().time() - started
+        code = await asyncio.to_thread(server.process.wait, 15)
+
+    assert code == 0
+    assert closed_after < 10  # streams end with the shutdown, not at the 10 s graceful limit
