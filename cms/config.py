@@ -26,6 +26,7 @@ VARIABLES: dict[str, str] = {
     "copy while the service answers errors (default 86400)",
     "CMS_ACCESS_LOG": "`false` turns off the access log: one JSON line per request on stdout (default `true`)",
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
+    "CMS_SESSION_IDLE_MINUTES": "Minutes a signed-in session of the editor's page (/admin) lasts unused (default 720)",
 }
 
 
@@ -67,6 +68,7 @@ class Settings:
     cache_stale_if_error: int = 86400
     cache_max_bytes: int = 64 * 1024 * 1024
     access_log: bool = True
+    session_idle_minutes: int = 720
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -88,6 +90,7 @@ class Settings:
             cache_stale_if_error=_int(env, "CMS_CACHE_STALE_IF_ERROR", cls.cache_stale_if_error, 0),
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
             access_log=_bool(env, "CMS_ACCESS_LOG", cls.access_log),
+            session_idle_minutes=_int(env, "CMS_SESSION_IDLE_MINUTES", cls.session_idle_minutes, 1),
         )
 
 

@@ -26,7 +26,10 @@ from cms.storage import db
 from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
-TABLES = ("site", "article", "edition", "section", "revision", "slug_redirect", "token")
+TABLES = (
+    "site", "article", "edition", "section", "revision", "slug_redirect", "token", "cms_user", "user_session",
+    "sign_in_failure",
+)  # fmt: skip
 
 
 def _pg_admin_dsn(url: str) -> str:

@@ -50,6 +50,11 @@ def _publication(article: ArticleRow) -> Publication:
     )
 
 
+async def state(slug: str, locale: str) -> Publication:
+    """Where the article stands now (published, scheduled for when)."""
+    return _publication(await find(slug, locale))
+
+
 def _check(article: ArticleRow, if_match: list[str] | None) -> None:
     """If-Match is optional here; when given, it must name the current draft."""
     if expected_version(article, if_match) != article.version:

@@ -13,7 +13,7 @@ from cms.config import Settings
 from cms.services import publishing
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
 from cms.storage import db
-from cms.web import delivery, history, listing, management, metrics, openapi, ops
+from cms.web import admin, delivery, history, listing, management, metrics, openapi, ops
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
 from cms.web.observe import ObserveRequests
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Application:
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),
+            *admin.routes,
         ],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
