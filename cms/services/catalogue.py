@@ -18,7 +18,10 @@ class Entry:
 async def drafts(search: str = "", limit: int = 500) -> list[Entry]:
     """Most recently changed first; `search` keeps the titles that contain it (any case)."""
     query = Edition.filter(stage=DRAFT).select_related("article")
-    if search.strip():
-        query = query.filter(title__icontains=search.strip()[:300])
+    words = "".join(ch for ch in search if ch.isprintable()).strip()[:300]  # PostgreSQL refuses a NUL in text
+    if words != search.strip():
+        return []  # no title holds a control character
+    if words:
+        query = query.filter(title__icontains=words)
     rows = await query.order_by("-updated_at", "-id").limit(limit)
     return [Entry(e.article.slug, e.article.locale, e.title, e.article.status, e.updated_at) for e in rows]

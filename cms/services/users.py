@@ -56,12 +56,13 @@ def info(user: User) -> UserInfo:
 
 
 def normal_email(email: str) -> str:
-    return email.strip().lower()
+    """Trimmed and lower-cased; a NUL or other control character (which PostgreSQL refuses in text) dropped."""
+    return "".join(ch for ch in email.strip().lower() if ch.isprintable())[:254]
 
 
 def _checked(email: str, role: str, password: str) -> str:
     address = normal_email(email)
-    if not _EMAIL.fullmatch(address) or len(address) > 254:
+    if not _EMAIL.fullmatch(address) or address != email.strip().lower():
         raise InvalidContent.at("email", f"email {email!r} is not valid: use an address such as 'ada@example.org'")
     if role not in ROLES:
         raise InvalidContent.at("role", f"role {role!r} is not valid: use one of {', '.join(ROLES)}")
@@ -109,7 +110,7 @@ async def disable(email: str) -> UserInfo:
 async def authenticate(email: str, password: str, now: datetime | None = None) -> UserInfo | None:
     """The enabled person with this email and password, or None; TooManyFailures while the email is locked."""
     now = now or datetime.now(UTC)
-    address = normal_email(email)[:254]
+    address = normal_email(email)
     recent = SignInFailure.filter(email=address, created_at__gt=now - FAILURE_WINDOW)
     if await recent.count() >= MAX_FAILURES:
         oldest = await recent.order_by("-created_at").offset(MAX_FAILURES - 1).first()
