@@ -184,3 +184,31 @@ async def test_the_articles_table_lists_status_and_finds_by_search(client, signe
     assert '<a href="/admin/articles/apples/edit">Apples</a>' in found.text
     assert "Pears" not in found.text
     assert "<td>Draft</td>" in found.text
+
+
+async def test_delete_asks_first_then_deletes_the_article(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    asked = await client.post(page.url.path, data=form_of(page, action="delete"))
+    still_there = await client.get(page.url.path)
+    deleted = await client.post(
+        page.url.path,
+        data={"csrf": csrf_of(asked), "etag": hidden(asked, "etag"), "confirm": "yes", "action": "delete"},
+    )
+
+    assert asked.status_code == 200
+    assert "<h1>Delete “Hello”?</h1>" in asked.text
+    assert still_there.status_code == 200
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/admin?done=deleted"
+    assert (await client.get(page.url.path)).status_code == 404
+
+
+async def test_unpublish_takes_the_article_off_the_delivery_api(client, signed_in):
+    page = await client.get(await new_article(client))
+    await client.post(page.url.path, data=form_of(page, action="publish"))
+    page = await client.get(page.url.path)
+
+    unpublished = await client.post(page.url.path, data=form_of(page, action="unpublish"))
+
+    assert unpublished.status_code == 303
+    assert (await client.get("/api/v1/articles/hello")).status_code == 404

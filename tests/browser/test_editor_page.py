@@ -164,3 +164,19 @@ def test_the_keyboard_reaches_the_sign_in_form_in_order(new_page):
         order.append(page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id"))
 
     assert order == ["Skip to content", "CMS", "email", "password"]
+
+
+def test_an_empty_editor_and_the_delete_question_pass_axe_and_delete_deletes(new_page):
+    page = new_page()
+    sign_in(page)
+    page.get_by_role("link", name="New article").first.click()
+    assert axe_violations(page) == []
+    write_article(page, "Short Lived", "Gone soon.")
+
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete “Short Lived”?")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Delete for good").click()
+
+    expect(page.get_by_role("status")).to_have_text("Deleted.")
+    expect(page.get_by_role("link", name="Short Lived")).to_have_count(0)

@@ -233,6 +233,12 @@ async def change_article(request: Request, session: Session) -> Response:
     if action == "take":
         return RedirectResponse(edit_url(request, slug, locale), status_code=303)
     try:
+        if action == "delete" and form.get("confirm") != "yes":
+            current, _ = await drafts.read(slug, locale)
+            return page(
+                request, "delete.html", session, title=current.title, etag=mine.etag,
+                form_action=edit_url(request, slug, locale), cancel_url=edit_url(request, slug, locale),
+            )  # fmt: skip
         if action == "delete":
             delivery_changed(request, await publishing.delete(slug, locale, [mine.etag]))
             return RedirectResponse("/admin?done=deleted", status_code=303)
