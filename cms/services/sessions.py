@@ -22,9 +22,13 @@ class Session:
     csrf_token: str
 
 
-async def start(user: UserInfo, now: datetime | None = None) -> tuple[str, Session]:
-    """A new session for `user`: the secret for the cookie (shown once), and the session."""
+async def start(user: UserInfo, idle: timedelta, now: datetime | None = None) -> tuple[str, Session]:
+    """A new session for `user`: the secret for the cookie (shown once), and the session.
+
+    Sessions left idle too long are deleted here, so that the table holds only live ones and a few stragglers.
+    """
     now = now or datetime.now(UTC)
+    await UserSession.filter(last_seen_at__lte=now - idle).delete()
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     await UserSession.create(secret_hash=hash_secret(secret), user_id=user.id, csrf_token=csrf, last_seen_at=now)

@@ -119,6 +119,9 @@ async def authenticate(email: str, password: str, now: datetime | None = None) -
     user = await User.get_or_none(email=address)
     matches = await asyncio.to_thread(_verify, user.password_hash if user else _DUMMY_HASH, password)
     if matches and user is not None and not user.disabled:
+        if _HASHER.check_needs_rehash(user.password_hash):  # stored with older parameters than today's
+            password_hash = await asyncio.to_thread(_HASHER.hash, password)
+            await User.filter(id=user.id).update(password_hash=password_hash)
         return info(user)
     await SignInFailure.create(email=address, created_at=now)
     await SignInFailure.filter(created_at__lt=now - FAILURE_WINDOW).delete()  # nobody needs the old ones

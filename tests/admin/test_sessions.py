@@ -177,3 +177,30 @@ async def test_sign_ins_are_counted_by_outcome(client, person, sign_in):
     after = (await client.get("/metrics")).text
 
     assert count(after, "failure") == count(before, "failure") + 1
+
+
+async def test_a_new_sign_in_clears_away_sessions_idle_too_long(client, person):
+    email = await person("editor")
+    user = (await users.everyone())[0]
+    start = datetime.now(UTC)
+    old_secret, _ = await sessions.start(user, timedelta(minutes=5), now=start - timedelta(minutes=10))
+
+    await sessions.start(user, timedelta(minutes=5), now=start)
+
+    assert await sessions.find(old_secret, timedelta(days=1), now=start) is None
+    assert email == user.email
+
+
+async def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(client, person):
+    from argon2 import PasswordHasher
+
+    from cms.storage.models import User
+
+    email = await person("editor")
+    await User.filter(email=email).update(password_hash=PasswordHasher(time_cost=1).hash(PASSWORD))
+
+    signed = await users.authenticate(email, PASSWORD)
+
+    stored = (await User.get(email=email)).password_hash
+    assert signed is not None
+    assert stored.startswith("$argon2id$") and ",t=1," not in stored

@@ -126,7 +126,8 @@ async def sign_in(request: Request) -> Response:
         error = "The email or the password is wrong."
         return await _sign_in_page(request, error=error, email=email, kept=kept)
     SIGN_INS.labels("success").inc()
-    secret, session = await sessions.start(user)
+    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+    secret, session = await sessions.start(user, idle)
     if kept.get("action_url", "").startswith("/admin/articles/"):
         from cms.web.admin.editor import resume  # the editor imports this module
 
