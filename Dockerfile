@@ -3,7 +3,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY cms ./cms
 COPY content_seed ./content_seed
-RUN pip install --no-cache-dir -e . && useradd --create-home cms && mkdir -p /app/data && chown cms /app/data
+RUN pip install --no-cache-dir -e . && useradd --create-home cms && mkdir -p /app/data/media && chown -R cms /app/data
 USER cms
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pydantic import TypeAdapter, ValidationError
 
 from cms.core.article import Locale
+from cms.core.assets import DEFAULT_IMAGE_WIDTHS
 
 DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
 
@@ -27,7 +28,16 @@ VARIABLES: dict[str, str] = {
     "CMS_ACCESS_LOG": "`false` turns off the access log: one JSON line per request on stdout (default `true`)",
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
     "CMS_SESSION_IDLE_MINUTES": "Minutes a signed-in session of the editor's page (/admin) lasts unused (default 720)",
+    "CMS_MEDIA_DIR": "Directory of uploaded files and their image variants (default `data/media`, relative to the cwd)",
+    "CMS_MAX_ASSET_BYTES": "Largest upload accepted (default 20971520, 20 MiB)",
+    "CMS_MAX_IMAGE_PIXELS": (
+        "Largest image accepted, in pixels (width x height), checked before decoding (default 40000000)"
+    ),
+    "CMS_IMAGE_WIDTHS": "Comma-separated widths that image variants may have (default `320,640,960,1280,1920,2560`)",
+    "CMS_IMAGE_JOBS": "Image variants each worker makes at once; more requests answer 503 (default 2)",
 }
+
+MAX_IMAGE_WIDTH = 10_000
 
 
 class ConfigError(ValueError):
@@ -69,6 +79,11 @@ class Settings:
     cache_max_bytes: int = 64 * 1024 * 1024
     access_log: bool = True
     session_idle_minutes: int = 720
+    media_dir: str = "data/media"
+    max_asset_bytes: int = 20 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS
+    image_jobs: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -91,7 +106,25 @@ class Settings:
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
             access_log=_bool(env, "CMS_ACCESS_LOG", cls.access_log),
             session_idle_minutes=_int(env, "CMS_SESSION_IDLE_MINUTES", cls.session_idle_minutes, 1),
+            media_dir=env.get("CMS_MEDIA_DIR", "").strip() or cls.media_dir,
+            max_asset_bytes=_int(env, "CMS_MAX_ASSET_BYTES", cls.max_asset_bytes, 1024),
+            max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
+            image_widths=_widths(env),
+            image_jobs=_int(env, "CMS_IMAGE_JOBS", cls.image_jobs, 1),
         )
+
+
+def _widths(env: Mapping[str, str]) -> tuple[int, ...]:
+    raw = env.get("CMS_IMAGE_WIDTHS", "").strip()
+    if not raw:
+        return DEFAULT_IMAGE_WIDTHS
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= MAX_IMAGE_WIDTH for part in parts):
+        raise ConfigError(
+            f"CMS_IMAGE_WIDTHS has value {raw!r}: use comma-separated whole numbers from 1 to {MAX_IMAGE_WIDTH}"
+            " (e.g. CMS_IMAGE_WIDTHS=320,640,1280)"
+        )
+    return tuple(sorted({int(part) for part in parts}))
 
 
 def _is_locale(value: str) -> bool:

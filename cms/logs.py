@@ -34,5 +34,6 @@ def log_config() -> dict[str, Any]:
         "stream": "ext://sys.stderr",
     }
     config["loggers"]["cms"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["_granian"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     config["loggers"]["asyncpg"] = {"handlers": ["one_line"], "level": "WARNING", "propagate": False}
     return config

@@ -17,6 +17,7 @@ LATENCY = Histogram(
 )
 CACHE_LOOKUPS = Counter("cms_delivery_cache_lookups", "Delivery cache lookups", ["result"])
 SIGN_INS = Counter("cms_sign_ins", "Sign-ins to the editor's page by outcome", ["outcome"])
+VARIANTS = Counter("cms_asset_variants", "Image variants made (first requests), by outcome", ["outcome"])
 CACHE_BYTES = Gauge("cms_delivery_cache_bytes", "Memory held by the delivery cache", multiprocess_mode="livesum")
 
 

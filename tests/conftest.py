@@ -27,8 +27,8 @@ from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
 TABLES = (
-    "site", "article", "edition", "section", "revision", "slug_redirect", "token", "cms_user", "user_session",
-    "sign_in_failure",
+    "site", "article", "edition", "section", "revision", "slug_redirect", "token", "asset", "asset_use", "cms_user",
+    "user_session", "sign_in_failure",
 )  # fmt: skip
 
 
@@ -82,8 +82,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"))
 
 
 @pytest.fixture

@@ -29,8 +29,11 @@ def _https_url(url: str) -> str:
 
 
 def asset_url(asset_id: str) -> str:
-    """Where an uploaded asset is served; renderers use it for `image` blocks that name an `asset_id`."""
+    """An uploaded asset's short URL, which redirects to its `url`; for `image` blocks the server has not filled."""
     return f"/api/v1/assets/{asset_id}"
+
+
+ASSET_URL_PATTERN = r"^/api/v1/assets/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]{1,120}$"
 
 
 HttpsUrl = Annotated[str, Field(max_length=URL_MAX_LENGTH), AfterValidator(_https_url)]
@@ -93,7 +96,11 @@ class Code(_Block):
 
 
 class Image(_Block):
-    """An uploaded asset (`asset_id`) or an external image (`src`, https), never both; `alt` may be empty."""
+    """An uploaded asset (`asset_id`) or an external image (`src`, https), never both; `alt` may be empty.
+
+    For an asset the server sets `width`, `height`, `placeholder` (a BlurHash) and `url` from the upload, whatever
+    the input says, so a client can send back what it fetched.
+    """
 
     type: Literal["image"]
     asset_id: Id | None = None
@@ -102,11 +109,15 @@ class Image(_Block):
     caption: text(1_000, min_length=1) | None = None  # type: ignore[valid-type]
     width: Dimension | None = None
     height: Dimension | None = None
+    placeholder: Annotated[str, Field(pattern=r"^[0-9A-Za-z#$%*+,\-.:;=?@\[\]^_{|}~]{6,100}$")] | None = None
+    url: Annotated[str, Field(pattern=ASSET_URL_PATTERN)] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "Image":
         if (self.asset_id is None) == (self.src is None):
             raise ValueError("an image needs exactly one of 'asset_id' or 'src'")
+        if self.src is not None and self.url is not None:
+            raise ValueError("'url' is set by the server for uploaded images ('asset_id'): give 'src' alone")
         return self
 
 

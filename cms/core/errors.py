@@ -5,7 +5,10 @@ CMSError
 ├── Moved              the slug was renamed; carries the new slug          -> 301 (delivery) / 308 (management)
 ├── Conflict           the slug is already taken in that locale            -> 409
 ├── StaleDraft         the draft changed since the client read it          -> 412 (the current version in detail)
-└── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
+├── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
+├── TooLarge           an upload over CMS_MAX_ASSET_BYTES                  -> 413
+├── UnsupportedType    an upload whose bytes are not an accepted type       -> 415
+└── Busy               every image worker of this process is busy           -> 503 (Retry-After)
 """
 
 from dataclasses import dataclass, field
@@ -50,3 +53,15 @@ class InvalidContent(CMSError):
     @classmethod
     def at(cls, path: str, message: str) -> "InvalidContent":
         return cls([FieldError(path, message)])
+
+
+class TooLarge(CMSError):
+    pass
+
+
+class UnsupportedType(CMSError):
+    pass
+
+
+class Busy(CMSError):
+    pass

@@ -58,7 +58,7 @@ _TONE = {
 }
 _LISTS = ("bullet_list", "ordered_list")
 _CITE_PREFIX = "— "
-_ASSET_URL = re.compile(re.escape(asset_url("")) + r"([^/?#]+)")  # the model checks the id
+_ASSET_URL = re.compile(re.escape(asset_url("")) + r"([^/?#]+)(?:/[^/?#]+)?")  # the model checks the id
 
 Json = dict[str, Any]
 
@@ -152,7 +152,7 @@ def _paragraph(node: SyntaxTreeNode) -> list[Json]:
 
 
 def _image(node: SyntaxTreeNode) -> Json:
-    """An image at an asset's own URL (`/api/v1/assets/<id>`, how renderers write one) is that asset."""
+    """An image at an asset's URL (`/api/v1/assets/<id>/<filename>`, or `/api/v1/assets/<id>`) is that asset."""
     src = str(node.attrs["src"])
     source = {"asset_id": asset[1]} if (asset := _ASSET_URL.fullmatch(src)) else {"src": src}
     return {"type": "image", **source, "alt": _plain_text(node), "caption": node.attrs.get("title") or None}

@@ -34,6 +34,7 @@ from cms.storage import queries
 from cms.storage.db import asyncpg_dsn, is_sqlite
 from cms.storage.editions import CHANGE_LOG_KEPT, DELIVERY_CHANNEL
 from cms.storage.models import DeliveryChange
+from cms.storage.queries import Redirect
 
 log = logging.getLogger(__name__)
 CACHE_HITS, CACHE_MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
@@ -137,7 +138,7 @@ class DeliveryCache:
             CACHE_HITS.inc()
         return entry
 
-    async def entry(self, slug: str, locale: str) -> Entry | queries.Redirect | None:
+    async def entry(self, slug: str, locale: str) -> Entry | Redirect | None:
         """The published article at this slug, from memory or from one query (then kept, if it fits)."""
         if (entry := self.cached(slug, locale)) is not None:
             return entry

@@ -19,6 +19,7 @@ from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFoun
 from cms.core.merge_patch import merge_patch
 from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.slugs import is_slug
+from cms.services.assets import fill_images
 from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
 from cms.storage.models import Article as ArticleRow
@@ -62,7 +63,7 @@ async def create(new: ArticleInput, default_locale: str, token_name: str | None 
     """A new draft, version 1. The slug is the one given, else derived from the title; Conflict when taken."""
     locale = new.locale or default_locale
     slug = slug_for(new)
-    document = to_document(new)
+    document = await fill_images(to_document(new))
     try:
         async with in_transaction("default"):
             await SlugRedirect.filter(locale=locale, slug=slug).delete()  # a former slug may be reused
@@ -153,7 +154,7 @@ async def save(article: ArticleRow, version: int, new: ArticleInput, token_name:
     if new.locale is not None and new.locale != article.locale:
         message = f"the locale of an article cannot change (it is {article.locale!r}): create a new article instead"
         raise InvalidContent.at("locale", message)
-    document = to_document(new)
+    document = await fill_images(to_document(new))
     new_slug = new.slug or article.slug
     try:
         async with in_transaction("default"):

@@ -6,7 +6,9 @@ import orjson
 from tortoise import connections
 
 from cms.core.article import Document
+from cms.core.blocks import Image
 from cms.core.render import text
+from cms.storage.assets import record_uses
 from cms.storage.models import PUBLISHED, DeliveryChange, Edition, EditionTag, Section
 from cms.storage.models import Article as ArticleRow
 
@@ -53,6 +55,8 @@ async def write_edition(
             for position, section in enumerate(document.sections)
         ]
     )
+    shown = {block.asset_id for section in document.sections for block in section.blocks if isinstance(block, Image)}
+    await record_uses(edition.id, {uid for uid in shown if uid is not None})
     return edition
 
 

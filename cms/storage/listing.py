@@ -4,10 +4,6 @@ Search runs on FTS5 (SQLite) or a weighted tsvector (PostgreSQL), both made by m
 docs/search.md says how each ranks and why.
 """
 
-import base64
-import binascii
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,14 +12,10 @@ import orjson
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from cms.core.listing_query import Search, listing_cursor, listing_position, search_cursor, search_position
 from cms.storage.db import delivery_connection
 from cms.storage.models import PUBLISHED
 from cms.storage.models import Section as SectionRow
-
-MAX_QUERY_CHARS = 500
-MAX_QUERY_WORDS = 32
-# Letters and digits: what both FTS5's unicode61 tokenizer and PostgreSQL's parser treat as word characters.
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -31,45 +23,6 @@ class Page:
     items: list[dict[str, Any]]
     """Summaries in the JSON format's field order (sections only when asked), ready for orjson."""
     next_cursor: str | None
-
-
-class BadCursor(ValueError):
-    pass
-
-
-class BadSearch(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Search:
-    """The words of `q`: every one must match, the last one as a prefix (so 'depr' finds 'depression')."""
-
-    words: tuple[str, ...]
-
-    @classmethod
-    def parse(cls, q: str) -> "Search":
-        if len(q) > MAX_QUERY_CHARS:
-            raise BadSearch(f"q is {len(q)} characters long: use at most {MAX_QUERY_CHARS}")
-        words = tuple(_WORD.findall(q))
-        if not words:
-            raise BadSearch(f"q {q!r} has no words to search for: give at least one letter or digit")
-        if len(words) > MAX_QUERY_WORDS:
-            raise BadSearch(f"q has {len(words)} words: use at most {MAX_QUERY_WORDS}")
-        return cls(words)
-
-    @property
-    def key(self) -> str:
-        """Identifies the search inside its cursors, so that a cursor cannot continue another search."""
-        return hashlib.sha256(" ".join(self.words).casefold().encode()).hexdigest()[:16]
-
-    def fts5_match(self) -> str:
-        """Each word quoted, so no input is FTS5 syntax: 'bad "query -' would raise unquoted."""
-        return " ".join(f'"{word}"' for word in self.words) + "*"
-
-    def pg_tsquery(self) -> str:
-        """The same for to_tsquery: the words contain no quote, so each quoted word is one operand."""
-        return " & ".join(f"'{word}'" for word in self.words) + ":*"
 
 
 async def published_summaries(
@@ -89,7 +42,7 @@ async def published_summaries(
 async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | None, with_sections: bool) -> Page:
     """Newest first, by keyset (published_at, id): an index walk on article (locale, status, published_at, id),
     so no page costs more than the first. Only the summary's columns are read, never the snapshot or the text."""
-    after = _listing_position(cursor) if cursor is not None else None
+    after = listing_position(cursor) if cursor is not None else None
     connection, p = _connection()
     sql = (
         f"SELECT {_COLUMNS} FROM edition e JOIN article a ON a.id = e.article_id"
@@ -99,7 +52,7 @@ async def _newest_page(locale: str, tag: str | None, limit: int, cursor: str | N
     )
     rows = await connection.execute_query_dict(sql, p.values)
     last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = _encode([_moment(last["a_published_at"]).isoformat(), last["a_id"]]) if last else None
+    next_cursor = listing_cursor(_moment(last["a_published_at"]), last["a_id"]) if last else None
     return Page(await _summaries(rows[:limit], with_sections), next_cursor)
 
 
@@ -111,13 +64,13 @@ async def _search_page(
     A rank depends on the edition and the words only, never on the other articles, so a cursor keeps its
     place while articles are published or removed meanwhile.
     """
-    after = _search_position(cursor, search.key) if cursor is not None else None
+    after = search_position(cursor, search.key) if cursor is not None else None
     connection, p = _connection()
     build = _sqlite_search if connection.capabilities.dialect == "sqlite" else _postgres_search
     sql, values = build(p, search, locale, tag, after, limit + 1)
     rows = await connection.execute_query_dict(sql, values)
     last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = _encode({"q": search.key, "rank": last["rank"], "id": last["a_id"]}) if last else None
+    next_cursor = search_cursor(search, last["rank"], last["a_id"]) if last else None
     return Page(await _summaries(rows[:limit], with_sections), next_cursor)
 
 
@@ -237,51 +190,3 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 def _moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _encode(position: object) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(position)).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> Any:
-    try:
-        return orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):  # orjson.JSONDecodeError is a ValueError
-        raise _not_ours(cursor) from None
-
-
-def _not_ours(cursor: str) -> BadCursor:
-    return BadCursor(f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
-
-
-def _is_id(value: object) -> bool:
-    """A whole number the id column can hold: a larger one would fail in the driver, not in the query."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
-
-
-def _listing_position(cursor: str) -> tuple[datetime, int]:
-    """(published_at, article id) of the last item of the previous page."""
-    position = _decode(cursor)
-    if isinstance(position, dict):
-        raise BadCursor(f"cursor {cursor!r} continues a search: pass the q it came with, or drop the cursor")
-    try:
-        published_at, article_id = position
-        moment = datetime.fromisoformat(published_at)
-    except (ValueError, TypeError):
-        raise _not_ours(cursor) from None
-    if not _is_id(article_id) or moment.tzinfo is None:
-        raise _not_ours(cursor)
-    return moment, article_id
-
-
-def _search_position(cursor: str, key: str) -> tuple[float, int]:
-    """(rank, article id) of the last hit of the previous page of the same search."""
-    position = _decode(cursor)
-    if not isinstance(position, dict) or set(position) != {"q", "rank", "id"}:
-        raise BadCursor(f"cursor {cursor!r} does not continue a search: drop it to start this search")
-    rank, article_id = position["rank"], position["id"]
-    if not isinstance(rank, int | float) or isinstance(rank, bool) or not _is_id(article_id):
-        raise _not_ours(cursor)
-    if position["q"] != key:
-        raise BadCursor(f"cursor {cursor!r} continues a search for another q: pass the q it came with")
-    return float(rank), article_id

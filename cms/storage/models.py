@@ -196,3 +196,35 @@ class SignInFailure(Model):
     class Meta:
         table = "sign_in_failure"
         indexes = (("email", "created_at"),)
+
+
+class Asset(Model):
+    """An uploaded file, stored once per content (`sha256`), its `uid` the start of that hash."""
+
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    sha256 = fields.CharField(max_length=64, unique=True)
+    mime = fields.CharField(max_length=40)
+    bytes = fields.BigIntField()
+    filename = fields.CharField(max_length=200)
+    width = fields.IntField(null=True)
+    height = fields.IntField(null=True)
+    placeholder = fields.CharField(max_length=100, null=True)
+    alt = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "asset"
+
+
+class AssetUse(Model):
+    """An asset that an edition (a current draft or a published version) shows, gone with the edition."""
+
+    id = fields.IntField(primary_key=True)
+    edition: fields.ForeignKeyRelation[Edition] = fields.ForeignKeyField(
+        "models.Edition", related_name="asset_uses", on_delete=fields.CASCADE
+    )
+    asset_uid = fields.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        table = "asset_use"

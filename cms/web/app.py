@@ -6,14 +6,16 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
-from cms.services import publishing
+from cms.core.render import formats
+from cms.services import database, publishing
+from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
-from cms.storage import db
-from cms.web import admin, delivery, history, listing, management, metrics, openapi, ops
+from cms.services.media import LocalMediaStore
+from cms.web import admin, assets, delivery, history, listing, management, metrics, openapi, ops
+from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
 from cms.web.observe import ObserveRequests
@@ -44,8 +46,8 @@ def create_app(settings: Settings | None = None) -> Application:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await db.migrate(settings.database_url)
-        async with db.database(settings.database_url, settings.database_replica_url):
+        await database.migrate(settings.database_url)
+        async with database.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
@@ -59,22 +61,14 @@ def create_app(settings: Settings | None = None) -> Application:
 
     middleware = []
     if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
-                expose_headers=["ETag", "Location", "X-Request-ID", "Last-Modified"],
-                max_age=600,
-            )
-        )
+        middleware.append(Middleware(Cors, origins=list(settings.cors_origins)))
     app = Starlette(
         routes=[
             *listing.routes,
             *delivery.routes,
             *management.routes,
             *history.routes,
+            *assets.routes,
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),
@@ -88,4 +82,13 @@ def create_app(settings: Settings | None = None) -> Application:
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
     app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)
+    app.state.formats = formats(settings.image_widths)
+    app.state.prepared_files = assets.PreparedFiles()
+    app.state.assets = Assets(
+        LocalMediaStore(settings.media_dir),
+        max_bytes=settings.max_asset_bytes,
+        max_pixels=settings.max_image_pixels,
+        jobs=settings.image_jobs,
+        widths=settings.image_widths,
+    )
     return Application(app, settings.access_log)

@@ -9,8 +9,8 @@ from cms.web.problems import Problem
 _CHALLENGE = 'Bearer realm="cms"'
 
 
-async def require(request: Request, scope: str) -> TokenInfo:
-    """The token making this request, which must carry `scope`."""
+async def require(request: Request, scope: str, *alternatives: str) -> TokenInfo:
+    """The token making this request, which must carry `scope` (or one of the `alternatives`)."""
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Problem(
@@ -25,6 +25,7 @@ async def require(request: Request, scope: str) -> TokenInfo:
             "the token is not valid (unknown or revoked): create one with 'cms token create'",
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
         )
-    if scope not in token.scopes:
-        raise Problem(403, f"token {token.name!r} lacks the {scope!r} scope this route needs")
+    if scope not in token.scopes and not any(other in token.scopes for other in alternatives):
+        needed = " or ".join(repr(name) for name in (scope, *alternatives))
+        raise Problem(403, f"token {token.name!r} lacks the {needed} scope this route needs")
     return token

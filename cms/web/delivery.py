@@ -9,8 +9,8 @@ from cms.core.article import ARTICLE_FIELDS, section_by_anchor
 from cms.core.errors import Moved, NotFound
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
-from cms.services.delivery_cache import DeliveryCache, Entry, Rendition
-from cms.storage import queries
+from cms.services import site
+from cms.services.delivery_cache import DeliveryCache, Entry, Redirect, Rendition
 from cms.web import management, params
 from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter
@@ -21,7 +21,7 @@ from cms.web.schemas import SiteInfo
 async def _published(request: Request, slug: str, locale: str) -> Entry:
     """The published article, from this worker's cache; Moved when the slug was renamed; else NotFound."""
     found = await _cache(request).entry(slug, locale) if is_slug(slug) else None
-    if isinstance(found, queries.Redirect):
+    if isinstance(found, Redirect):
         raise Moved(found.slug, locale)
     if found is None:
         raise NotFound(f"no published article has slug {slug!r} in locale {locale!r}")
@@ -40,7 +40,7 @@ async def get_article(request: Request) -> Response:
     def render() -> tuple[bytes, str]:
         if fmt.name == "json" and len(fields) == len(ARTICLE_FIELDS):
             return entry.snapshot, fmt.media_type  # stored at publish time exactly as served
-        return render_article(entry.article(), query)
+        return render_article(entry.article(), query, request.app.state.formats)
 
     variant = ("article", fmt.name) if len(fields) == len(ARTICLE_FIELDS) else ("article", fmt.name, *sorted(fields))
     rendition = _cache(request).rendition(entry, variant, render)
@@ -54,7 +54,8 @@ async def get_section(request: Request) -> Response:
     fmt = params.output_format(query)
     entry = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))
     anchor = request.path_params["anchor"]
-    render = lambda: render_section(section_by_anchor(entry.article(), anchor), query)  # noqa: E731
+    section = lambda: section_by_anchor(entry.article(), anchor)  # noqa: E731
+    render = lambda: render_section(section(), query, request.app.state.formats)  # noqa: E731
     rendition = _cache(request).rendition(entry, ("section", anchor, fmt.name), render)
     return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
@@ -77,9 +78,9 @@ def _preview(request: Request) -> bool:
 async def get_site(request: Request) -> Response:
     params.query(request, ())
     default = _default_locale(request)
-    locales = sorted({default, *await queries.published_locales()})
-    site = SiteInfo(name=await queries.site_name(), default_locale=default, locales=locales)
-    return cached_response(request, Rendition.of(orjson.dumps(site.model_dump()), "application/json"), "site")
+    name, locales = await site.describe(default)
+    info = SiteInfo(name=name, default_locale=default, locales=locales)
+    return cached_response(request, Rendition.of(orjson.dumps(info.model_dump()), "application/json"), "site")
 
 
 async def get_schema(request: Request) -> Response:

@@ -1,7 +1,10 @@
 """HTTP caching of delivery GETs: strong ETag, 304, Last-Modified, Cache-Control, Vary, Surrogate-Key, gzip.
 
-A cached article's responses are prepared once: the encoded header lists of its 200 (plain and gzipped) and 304
+A cached article's responses are prepared once: the encoded header lists of its 200 and 304, plain and gzipped,
 are kept with the rendition, so a hit only picks one and sends it. This is the hot path of every site behind us.
+
+The gzipped body is another representation, so it has its own strong ETag (the plain one with `-gzip`): a cache
+that stored one must never be told by a 304 that it holds the other (RFC 9110 §8.8.3).
 """
 
 import functools
@@ -45,12 +48,41 @@ def cached_response(
 
     `surrogate_keys` is space-separated; `last_modified_header`, when given, is `http_date(last_modified)` made once.
     """
-    if _not_modified(request, rendition.etag, last_modified):
-        return PreparedResponse(304, _headers(request, rendition, surrogate_keys, last_modified, last_modified_header))
-    gzipped = rendition.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    gzipped = rendition.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", ""))
     kind = "gzip" if gzipped else "identity"
+    etag = gzip_etag(rendition.etag) if gzipped else rendition.etag
+    if _not_modified(request, etag, last_modified):
+        headers = _headers(request, rendition, surrogate_keys, last_modified, last_modified_header, kind, body=False)
+        return PreparedResponse(304, headers)
     headers = _headers(request, rendition, surrogate_keys, last_modified, last_modified_header, kind)
     return PreparedResponse(200, headers, rendition.gzipped if gzipped and rendition.gzipped else rendition.body)
+
+
+def gzip_etag(etag: str) -> str:
+    """'"3f2a…"' -> '"3f2a…-gzip"': the strong ETag of the gzipped representation."""
+    return etag[:-1] + '-gzip"'
+
+
+@functools.lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether `Accept-Encoding` allows gzip: 'gzip, br' and '*' do; 'gzip;q=0', 'identity' and '' do not.
+
+    Few distinct values reach a server (each browser sends one), so the answer is kept per value.
+    """
+    quality: dict[str, float] = {}
+    for item in accept_encoding.lower().split(","):
+        coding, _, parameters = item.strip().partition(";")
+        q = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0  # a malformed weight makes the coding unacceptable rather than preferred
+        quality[coding.strip()] = q
+    q = quality.get("gzip", quality.get("x-gzip", quality.get("*", 0.0)))
+    return q > 0
 
 
 def _headers(
@@ -59,14 +91,16 @@ def _headers(
     surrogate_keys: str,
     last_modified: datetime | None,
     last_modified_header: str | None,
-    kind: str = "",
+    kind: str,
+    body: bool = True,
 ) -> Headers:
-    """The encoded headers of one kind of response ("identity", "gzip", or "" for the 304), made once per rendition."""
-    if (headers := rendition.prepared_headers.get(kind)) is not None:
+    """The encoded headers of one response ("identity" or "gzip", 200 or 304), made once per rendition."""
+    key = kind if body else f"{kind} 304"
+    if (headers := rendition.prepared_headers.get(key)) is not None:
         return headers
     settings = request.app.state.settings
     pairs = [
-        ("etag", rendition.etag),
+        ("etag", gzip_etag(rendition.etag) if kind == "gzip" else rendition.etag),
         (
             "cache-control",
             _cache_control(
@@ -78,13 +112,13 @@ def _headers(
     ]
     if last_modified is not None:
         pairs.append(("last-modified", last_modified_header or http_date(last_modified)))
-    if kind:
+    if body:
         content = rendition.gzipped if kind == "gzip" and rendition.gzipped else rendition.body
         pairs += [("content-type", rendition.media_type), ("content-length", str(len(content)))]
         if kind == "gzip":
             pairs.append(("content-encoding", "gzip"))
     headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
-    rendition.prepared_headers[kind] = headers
+    rendition.prepared_headers[key] = headers
     return headers
 
 

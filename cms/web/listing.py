@@ -1,14 +1,15 @@
 """GET /api/v1/articles: published summaries, newest first or best search hits first, by keyset cursor."""
 
-import orjson
+from collections.abc import Awaitable
+
 from pydantic import TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
+from cms.services import listing
 from cms.services.delivery_cache import DeliveryCache, Rendition
-from cms.storage import listing
 from cms.web import params
 from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter
@@ -23,14 +24,8 @@ async def list_articles(request: Request) -> Response:
     locale = params.locale(query, request.app.state.settings.default_locale)
     limit, tag, search = params.limit(query), _tag(query), _search(query)
 
-    async def load() -> tuple[Rendition, str]:
-        page = await listing.published_summaries(
-            locale, limit, query.get("cursor"), "sections" in fields, tag=tag, search=search
-        )
-        items = [{name: item[name] for name in ARTICLE_FIELDS if name in fields} for item in page.items]
-        body = orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
-        keys = " ".join(["articles", *(f"article-{item['id']}" for item in page.items)])
-        return Rendition.of(body, "application/json"), keys
+    def load() -> Awaitable[tuple[Rendition, str]]:
+        return listing.page(locale, limit, query.get("cursor"), fields, tag, search)
 
     cache: DeliveryCache = request.app.state.delivery_cache
     try:

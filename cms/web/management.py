@@ -11,6 +11,7 @@ from cms.core.article import Article, ArticleInput, SectionInput, section_by_anc
 from cms.core.markdown_in import parse_markdown
 from cms.core.timestamps import Timestamp
 from cms.services import drafts, publishing
+from cms.services.assets import check_images
 from cms.web import auth, bodies, params
 from cms.web.preconditions import if_match
 from cms.web.problems import quoted_etag
@@ -101,6 +102,7 @@ async def add_section(request: Request) -> Response:
     expected = if_match(request, required=True)
     new = await bodies.model(request, NewSection)
     section = SectionInput.model_validate(new.model_dump(exclude={"position"}, exclude_none=True))
+    await check_images(("", section.blocks))  # errors at paths in this body, like its validation's
     slug = request.path_params["slug"]
     article = await drafts.add_section(slug, locale, section, new.position, expected, token.name)
     added = article.sections[-1 if new.position is None else new.position]
@@ -115,6 +117,7 @@ async def replace_section(request: Request) -> Response:
     locale = _locale(request)
     expected = if_match(request, required=True)
     new = await bodies.model(request, SectionInput)
+    await check_images(("", new.blocks))  # errors at paths in this body, like its validation's
     slug, anchor = request.path_params["slug"], request.path_params["anchor"]
     article = await drafts.replace_section(slug, locale, anchor, new, expected, token.name)
     replaced = next(s for s in article.sections if s.anchor == (new.anchor or anchor))
@@ -161,14 +164,18 @@ async def preview_article(request: Request) -> Response:
     """GET ?preview=true: the current draft, never cached by anyone but the client."""
     query = await _preview_query(request, {"preview", "locale", "fields", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
-    return rendered(render_article(article, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(
+        render_article(article, query, request.app.state.formats), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE}
+    )
 
 
 async def preview_section(request: Request) -> Response:
     query = await _preview_query(request, {"preview", "locale", "format"})
     article, tag = await drafts.read(request.path_params["slug"], _default_or(query, request))
     section = section_by_anchor(article, request.path_params["anchor"])
-    return rendered(render_section(section, query), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE})
+    return rendered(
+        render_section(section, query, request.app.state.formats), {"ETag": quoted_etag(tag), "Cache-Control": PRIVATE}
+    )
 
 
 async def _preview_query(request: Request, allowed: set[str]) -> dict[str, str]:

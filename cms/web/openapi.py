@@ -14,6 +14,8 @@ from starlette.staticfiles import StaticFiles
 
 import cms
 from cms.core.article import ARTICLE_FIELDS, Article, ArticleInput, Section, SectionInput
+from cms.core.assets import FORMATS as IMAGE_FORMATS
+from cms.core.assets import Asset, AssetPage
 from cms.core.render import FORMATS
 from cms.core.schema import component_schemas
 from cms.services.publishing import Publication
@@ -121,6 +123,8 @@ def build_openapi() -> dict[str, Any]:
             (RevisionDetail, "serialization"),
             (TokenList, "serialization"),
             (CreatedToken, "serialization"),
+            (Asset, "serialization"),
+            (AssetPage, "serialization"),
             (Problem, "serialization"),
         ],
         _REF,
@@ -251,6 +255,7 @@ def build_openapi() -> dict[str, Any]:
         "/api/v1/tokens/{id}": {
             "delete": _write("Revoke a token, effective immediately", "admin", [TOKEN_ID], no_content, code="204"),
         },
+        **_asset_paths(),
         "/api/v1/site": {"get": _op("The site's name and locales.", [], {"200": _json("SiteInfo", "The site.")})},
         "/api/v1/schema": {
             "get": _op(
@@ -292,6 +297,90 @@ def build_openapi() -> dict[str, Any]:
             "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
+    }
+
+
+ASSET_ID = _param("id", "path", "The asset's id (32 hexadecimal digits).", {"type": "string"}, required=True)
+_IMMUTABLE_FILE = {
+    "description": "The file (or the variant): `Cache-Control: public, max-age=31536000, immutable`, a strong `ETag`,"
+    " `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none'`; PDFs as attachments.",
+    "content": {"*/*": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}},
+}
+
+
+def _asset_paths() -> dict[str, Any]:
+    upload_body = {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                        "alt": {"type": "string", "maxLength": 1000},
+                    },
+                }
+            }
+        },
+    }
+    uploaded = _json("Asset", "These bytes were stored already: that asset.")
+    upload = _write(
+        "Upload a PNG, JPEG, WebP, GIF, AVIF or PDF (type sniffed from the bytes)",
+        "write",
+        [],
+        _json("Asset", "A new asset; `Location` is its URL."),
+        code="201",
+    )
+    upload["requestBody"] = upload_body
+    upload["responses"] |= {
+        "200": uploaded,
+        "413": _problem("The file is larger than CMS_MAX_ASSET_BYTES (nothing was kept)."),
+        "415": _problem("The bytes are not a PNG, JPEG, WebP, GIF, AVIF or PDF, whatever the name says."),
+        "422": _problem("An image that does not decode or has more than CMS_MAX_IMAGE_PIXELS, or a bad field."),
+    }
+    delete = _write("Delete an asset and its variants", "write", [ASSET_ID], {"description": "Deleted."}, code="204")
+    delete["responses"]["409"] = _problem("The current draft or the published version of an article shows it.")
+    variant_params = [
+        _param("w", "query", "One of CMS_IMAGE_WIDTHS; never upscaled.", {"type": "integer"}),
+        _param("h", "query", "Height of the box (needs `w`).", {"type": "integer", "minimum": 1, "maximum": 10000}),
+        _param("fit", "query", "How the image fills a `w` x `h` box.", {"enum": ["contain", "cover"]}),
+        _param("fm", "query", "Format of the variant; the original's when absent.", {"enum": list(IMAGE_FORMATS)}),
+        _param("q", "query", "Quality of lossy formats.", {"type": "integer", "minimum": 1, "maximum": 100}),
+    ]
+    serve = _op(
+        "An uploaded file, or a variant of an image with ?w= or ?fm=",
+        [ASSET_ID, _param("filename", "path", "The asset's filename.", {"type": "string"}, True), *variant_params],
+        {
+            "200": _IMMUTABLE_FILE,
+            "206": {"description": "The requested byte range (`Range: bytes=…`)."},
+            "301": {"description": "Another filename: `Location` is the asset's own URL."},
+            "304": {"description": "If-None-Match names the current ETag."},
+            "400": BAD_PARAMETER,
+            "404": _problem("No such asset."),
+            "416": {"description": "The range is beyond the end of the file."},
+            "503": _problem("Every image worker of this process is busy making variants: retry after `Retry-After`."),
+        },
+    )
+    return {
+        "/api/v1/assets": {
+            "post": upload,
+            "get": _write(
+                "Uploaded assets, newest first",
+                "preview` or `write",
+                [LIMIT, CURSOR],
+                _json("AssetPage", "A page of assets."),
+            ),
+        },
+        "/api/v1/assets/{id}": {
+            "get": _op(
+                "The asset's short URL: a redirect to its `url`",
+                [ASSET_ID],
+                {"301": {"description": "`Location` is the asset's `url`."}, "404": _problem("No such asset.")},
+            ),
+            "delete": delete,
+        },
+        "/api/v1/assets/{id}/{filename}": {"get": serve},
     }
 
 

@@ -12,7 +12,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match, Route
 
 from cms.core.blocks import error_list
-from cms.core.errors import CMSError, Conflict, InvalidContent, Moved, NotFound, StaleDraft
+from cms.core.errors import (
+    Busy,
+    CMSError,
+    Conflict,
+    InvalidContent,
+    Moved,
+    NotFound,
+    StaleDraft,
+    TooLarge,
+    UnsupportedType,
+)
 from cms.services import health
 from cms.services.drafts import draft_tag
 from cms.web.middleware import current_request_id
@@ -44,7 +54,15 @@ def bad_parameter(name: str, detail: str) -> Problem:
     return Problem(400, detail, parameter=name)
 
 
-_STATUS: dict[type[CMSError], int] = {NotFound: 404, Conflict: 409, StaleDraft: 412, InvalidContent: 422}
+_STATUS: dict[type[CMSError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    StaleDraft: 412,
+    TooLarge: 413,
+    UnsupportedType: 415,
+    InvalidContent: 422,
+    Busy: 503,
+}
 
 
 async def on_problem(request: Request, exc: Exception) -> Response:
@@ -61,6 +79,8 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
         current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
         detail = f"the draft has changed since you read it: the current ETag is {current}; fetch it and retry"
         return ProblemResponse(status, detail, headers={"ETag": current})
+    if isinstance(exc, Busy):
+        return ProblemResponse(status, str(exc), headers={"Retry-After": "1"})
     return ProblemResponse(status, str(exc))
 
 

@@ -396,6 +396,8 @@ def test_a_minimal_asset_image_is_accepted():
         "caption": None,
         "width": None,
         "height": None,
+        "placeholder": None,
+        "url": None,
     }
 
 
@@ -421,6 +423,8 @@ def test_a_full_external_image_is_accepted():
         "caption": "Our studio",
         "width": 800,
         "height": 600,
+        "placeholder": None,
+        "url": None,
     }
 
 

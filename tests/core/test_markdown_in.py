@@ -281,6 +281,12 @@ def test_image_at_an_asset_url_is_that_asset() -> None:
     ]
 
 
+def test_image_at_an_assets_full_url_is_that_asset() -> None:
+    assert blocks("![Door](/api/v1/assets/f00d/front-door.jpg)") == [
+        {"type": "image", "asset_id": "f00d", "alt": "Door"}
+    ]
+
+
 def test_paragraph_of_only_images_is_one_image_block_each() -> None:
     assert blocks("![](https://example.com/a.png)\n![b](https://example.com/b.png)") == [
         {"type": "image", "src": "https://example.com/a.png", "alt": ""},

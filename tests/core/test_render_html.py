@@ -91,13 +91,34 @@ def test_code_without_language_has_no_class() -> None:
     assert body({"type": "code", "code": "x"}) == "<pre><code>x</code></pre>\n"
 
 
-def test_asset_image_points_at_the_asset_url_with_its_size() -> None:
+def test_an_asset_image_the_server_has_not_measured_points_at_the_assets_short_url() -> None:
     image = {"type": "image", "asset_id": "f00d", "alt": "A cat", "caption": "Cat & co", "width": 640, "height": 480}
 
     assert body(image) == (
-        '<figure><img src="/api/v1/assets/f00d" alt="A cat" width="640" height="480">'
+        '<figure><img src="/api/v1/assets/f00d" alt="A cat" width="640" height="480" loading="lazy" decoding="async">'
         "<figcaption>Cat &amp; co</figcaption></figure>\n"
     )
+
+
+def test_an_asset_image_has_a_srcset_of_the_allowed_widths_below_its_own_and_its_own() -> None:
+    url = "/api/v1/assets/f00d/cat.jpg"
+    image = {"type": "image", "asset_id": "f00d", "alt": "A cat", "width": 1000, "height": 750, "url": url}
+
+    assert body(image) == (
+        f'<figure><img src="{url}" srcset="{url}?w=320 320w, {url}?w=640 640w, {url}?w=960 960w, {url} 1000w"'
+        ' sizes="(max-width: 1000px) 100vw, 1000px" alt="A cat" width="1000" height="750"'
+        ' loading="lazy" decoding="async"></figure>\n'
+    )
+
+
+def test_the_srcset_follows_the_configured_widths() -> None:
+    url = "/api/v1/assets/f00d/cat.jpg"
+    image = {"type": "image", "asset_id": "f00d", "alt": "", "width": 1000, "height": 750, "url": url}
+    section = article(image, heading=None).sections[0]
+
+    rendered = html.section(section, image_widths=(500, 2000)).decode()
+
+    assert f'srcset="{url}?w=500 500w, {url} 1000w"' in rendered
 
 
 def test_external_image_without_caption_has_no_figcaption() -> None:

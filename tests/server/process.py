@@ -30,11 +30,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, log: Path, workers: int = 2, timeout: float = 30) -> Iterator[Server]:
+def serve(
+    database_url: str, log: Path, workers: int = 2, timeout: float = 30, server: str = "uvicorn"
+) -> Iterator[Server]:
     """`cms serve --workers N` on a free port; yields once /readyz answers; stops it with SIGTERM."""
     port = free_port()
     env = {**os.environ, "CMS_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "cms", "serve", "--port", str(port), "--workers", str(workers)]
+    command = [sys.executable, "-m", "cms", "serve", "--port", str(port), "--workers", str(workers), "--server", server]
     with (
         log.open("w") as output,
         subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT) as process,

@@ -85,6 +85,49 @@ async def test_cors_preflight_from_an_allowed_origin_is_answered(settings):
     assert "ETag" in simple.headers["access-control-expose-headers"]
 
 
+@contextlib.asynccontextmanager
+async def _cors_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(database_url=settings.database_url, cors_origins=("https://site.example",)))
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as http,
+    ):
+        yield http
+
+
+async def test_cors_preflight_from_another_origin_answers_400_problem(settings):
+    async with _cors_client(settings) as http:
+        response = await http.options(
+            "/api/v1/site", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+        )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "this cross-origin request is not allowed (origin): origin 'https://evil.example', method 'GET'; "
+        "allowed origins are set by CMS_CORS_ORIGINS, methods are GET, HEAD, POST, PUT, PATCH, DELETE",
+    }
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_cors_preflight_allows_any_request_header(settings):
+    async with _cors_client(settings) as http:
+        response = await http.options(
+            "/api/v1/articles/x",
+            headers={
+                "Origin": "https://site.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "cache-control, accept-language",
+            },
+        )
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-headers"] == "cache-control, accept-language"
+
+
 async def test_no_cors_headers_without_configured_origins(client):
     response = await client.get("/api/v1/site", headers={"Origin": "https://site.example"})
 

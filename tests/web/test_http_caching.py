@@ -4,6 +4,8 @@ import gzip
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
+
 PARAGRAPH = {"type": "paragraph", "spans": "Ketamine infusion therapy is administered as a series of treatments."}
 
 
@@ -98,8 +100,50 @@ async def test_large_bodies_are_gzipped_for_clients_that_accept_it(client, publi
     assert "content-encoding" not in plain.headers
     assert zipped.content == plain.content  # httpx decodes the gzip body
     assert int(zipped.headers["content-length"]) < len(plain.content) / 3
-    assert zipped.headers["etag"] == plain.headers["etag"]
     assert gzip.decompress(gzip.compress(plain.content)) == plain.content
+
+
+async def test_the_gzipped_representation_has_its_own_strong_etag(client, publish):
+    await publish(title="Long", sections=[{"blocks": [PARAGRAPH] * 40}])
+
+    zipped = await client.get("/api/v1/articles/long", headers={"Accept-Encoding": "gzip"})
+    plain = await client.get("/api/v1/articles/long", headers={"Accept-Encoding": "identity"})
+
+    assert zipped.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+    assert not zipped.headers["etag"].startswith("W/")
+
+
+@pytest.mark.parametrize(("accept", "etag_of"), [("gzip", "gzip"), ("identity", "identity")])
+async def test_if_none_match_answers_304_only_for_the_representation_it_names(client, publish, accept, etag_of):
+    await publish(title="Long", sections=[{"blocks": [PARAGRAPH] * 40}])
+    tags = {
+        encoding: (await client.get("/api/v1/articles/long", headers={"Accept-Encoding": encoding})).headers["etag"]
+        for encoding in ("gzip", "identity")
+    }
+
+    same = await client.get(
+        "/api/v1/articles/long", headers={"Accept-Encoding": accept, "If-None-Match": tags[etag_of]}
+    )
+    other = "identity" if accept == "gzip" else "gzip"
+    crossed = await client.get(
+        "/api/v1/articles/long", headers={"Accept-Encoding": other, "If-None-Match": tags[accept]}
+    )
+
+    assert (same.status_code, same.headers["etag"]) == (304, tags[accept])
+    assert (crossed.status_code, crossed.headers["etag"]) == (200, tags[other])
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoded"),
+    [("gzip;q=0", False), ("gzip;q=0, identity", False), ("identity", False), ("*", True), ("br, gzip;q=0.5", True),
+     ("gzip;q=0, *", False), ("deflate, *;q=0.1", True), ("gzip;q=x", False)],
+)  # fmt: skip
+async def test_gzip_is_sent_only_when_accept_encoding_allows_it(client, publish, accept, encoded):
+    await publish(title="Long", sections=[{"blocks": [PARAGRAPH] * 40}])
+
+    response = await client.get("/api/v1/articles/long", headers={"Accept-Encoding": accept})
+
+    assert (response.headers.get("content-encoding") == "gzip") is encoded
 
 
 async def test_small_bodies_are_not_gzipped(client, publish):

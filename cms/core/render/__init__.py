@@ -31,3 +31,15 @@ FORMATS: dict[str, Format] = {
         Format("portable-text", "application/json", portable_text.article, portable_text.section),
     )
 }
+
+
+def formats(image_widths: tuple[int, ...]) -> dict[str, Format]:
+    """The formats, with `html` writing `srcset`s over these widths (CMS_IMAGE_WIDTHS) instead of the defaults."""
+    return FORMATS | {
+        "html": Format(
+            "html",
+            FORMATS["html"].media_type,
+            lambda article: html.article(article, image_widths),
+            lambda section: html.section(section, image_widths),
+        )
+    }

@@ -1,12 +1,14 @@
 """A semantic HTML fragment: `<article>` with an `<h1>`, one `<section id="anchor">` per section.
 
 Every text and attribute goes through `html.escape(…, quote=True)`; only the `html` block is written as stored,
-because it was cleaned by the allow-list sanitiser when it was saved.
+because it was cleaned by the allow-list sanitiser when it was saved. An uploaded image gets a `srcset` of its
+variants at `image_widths` (the allowed widths, CMS_IMAGE_WIDTHS) below its own width, and its own.
 """
 
 from html import escape
 
 from cms.core.article import Article, Section
+from cms.core.assets import DEFAULT_IMAGE_WIDTHS, srcset
 from cms.core.blocks import (
     Block,
     Callout,
@@ -28,22 +30,22 @@ from cms.core.spans import Span
 TAGS = {"strong": "strong", "em": "em", "underline": "u", "strike": "s", "code": "code"}  # outermost first
 
 
-def article(article: Article) -> bytes:
-    sections = "".join(_section(section) for section in article.sections)
+def article(article: Article, image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS) -> bytes:
+    sections = "".join(_section(section, image_widths) for section in article.sections)
     return f"<article>\n<h1>{escape(article.title)}</h1>\n{sections}</article>\n".encode()
 
 
-def section(section: Section) -> bytes:
-    return _section(section).encode()
+def section(section: Section, image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS) -> bytes:
+    return _section(section, image_widths).encode()
 
 
-def _section(section: Section) -> str:
+def _section(section: Section, image_widths: tuple[int, ...]) -> str:
     heading = f"<h2>{escape(section.heading)}</h2>\n" if section.heading else ""
-    blocks = "".join(_block(block) + "\n" for block in section.blocks)
+    blocks = "".join(_block(block, image_widths) + "\n" for block in section.blocks)
     return f'<section id="{escape(section.anchor)}">\n{heading}{blocks}</section>\n'
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, image_widths: tuple[int, ...]) -> str:
     match block:
         case Paragraph():
             return f"<p>{spans(block.spans)}</p>"
@@ -63,7 +65,7 @@ def _block(block: Block) -> str:
             language = f' class="language-{escape(block.language)}"' if block.language else ""
             return f"<pre><code{language}>{escape(block.code)}</code></pre>"
         case Image():
-            return _image(block)
+            return _image(block, image_widths)
         case Embed():
             # A link, not an <iframe>: framing any https page would run third-party scripts inside the reader's
             # page and let any site be shown as ours. Which providers to frame, and how to sandbox them, is the
@@ -88,11 +90,22 @@ def _list(style: str, items: list[ListItem]) -> str:
     return f"<{tag}>{lis}</{tag}>"
 
 
-def _image(image: Image) -> str:
-    src = image.src or asset_url(image.asset_id or "")
-    size = "".join(f' {name}="{value}"' for name, value in (("width", image.width), ("height", image.height)) if value)
+def _image(image: Image, image_widths: tuple[int, ...]) -> str:
     caption = f"<figcaption>{escape(image.caption)}</figcaption>" if image.caption else ""
-    return f'<figure><img src="{escape(src)}" alt="{escape(image.alt)}"{size}>{caption}</figure>'
+    return f"<figure>{_img(image, image_widths)}{caption}</figure>"
+
+
+def _img(image: Image, image_widths: tuple[int, ...]) -> str:
+    size = "".join(f' {name}="{value}"' for name, value in (("width", image.width), ("height", image.height)) if value)
+    if image.src is not None:
+        return f'<img src="{escape(image.src)}" alt="{escape(image.alt)}"{size}>'
+    src = image.url or asset_url(image.asset_id or "")
+    responsive = ""
+    if image.url and image.width:
+        widths = escape(srcset(image.url, image.width, image_widths))
+        responsive = f' srcset="{widths}" sizes="(max-width: {image.width}px) 100vw, {image.width}px"'
+    lazy = ' loading="lazy" decoding="async"'
+    return f'<img src="{escape(src)}"{responsive} alt="{escape(image.alt)}"{size}{lazy}>'
 
 
 def _table(table: Table) -> str:

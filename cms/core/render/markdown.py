@@ -119,7 +119,7 @@ def _block(block: Block, *, alternate: bool) -> str:
             # The fenced content is the code plus one newline; the importer drops exactly that newline.
             return f"{fence}{block.language or ''}\n{block.code}\n{fence}"
         case Image():
-            src = block.src or asset_url(block.asset_id or "")
+            src = block.src or block.url or asset_url(block.asset_id or "")
             title = f' "{_title(block.caption)}"' if block.caption else ""
             return f"![{_plain(block.alt) if block.alt else ''}]({_destination(src)}{title})"
         case Embed():

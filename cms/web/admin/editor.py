@@ -20,7 +20,6 @@ from cms.core.article import Article, ArticleInput
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
-from cms.core.render import html as html_format
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, drafts, publishing, revisions
 from cms.services.sessions import Session
@@ -173,7 +172,7 @@ async def _editor(
             "version": current.version,
             "published_at": _when(current.published_at),
             "scheduled_at": _when(state.scheduled_at),
-            "preview": Markup(html_format.article(current).decode()),
+            "preview": Markup(request.app.state.formats["html"].article(current).decode()),
         }
     return page(request, "editor.html", session, status, **(context | extra))
 

@@ -1,0 +1,384 @@
+"""Assets: upload (multipart, streamed), list, delete, and serving the files and their image variants."""
+
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from typing import BinaryIO
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
+from cms.core.errors import InvalidContent, NotFound, TooLarge
+from cms.services.assets import Assets, Upload, original_key
+from cms.web import auth, bodies, params
+from cms.web.http_cache import PreparedResponse
+from cms.web.problems import Problem, bad_parameter
+from cms.web.responses import json_response
+
+FORM_OVERHEAD = 16 * 1024
+"""What a multipart body may carry beyond the file: boundaries, part headers, the alt text."""
+ALT_MAX = 1_000
+IMMUTABLE = "public, max-age=31536000, immutable"
+MAX_HEIGHT = 10_000
+SMALL_FILE = 1024 * 1024
+"""Files up to this size are answered from one read; larger ones stream in chunks of this size."""
+_ASSET_ID = re.compile(r"[0-9a-f]{32}")
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _assets(request: Request) -> Assets:
+    assets: Assets = request.app.state.assets
+    return assets
+
+
+class _Form:
+    """The parts of an upload as python-multipart finds them: `file` goes to the Upload, `alt` is kept."""
+
+    def __init__(self, upload: Upload) -> None:
+        self.upload = upload
+        self.filename: str | None = None
+        self.alt: bytearray | None = None
+        self._part: str | None = None
+        self._header_name = b""
+        self._header_value = b""
+        self._disposition = b""
+
+    def on_part_begin(self) -> None:
+        self._disposition = b""
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if self._header_name.lower() == b"content-disposition":
+            self._disposition = self._header_value
+        self._header_name = self._header_value = b""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._disposition)
+        name = options.get(b"name", b"").decode("utf-8", "replace")
+        if name == "file" and self.filename is None:
+            self.filename = options.get(b"filename", b"").decode("utf-8", "replace")
+        elif name == "alt" and self.alt is None:
+            self.alt = bytearray()
+        elif name in ("file", "alt"):
+            raise InvalidContent.at(name, f"the field {name!r} is given more than once: give it once")
+        else:
+            raise InvalidContent.at(name, f"unknown field {name!r}: send the multipart fields 'file' and 'alt'")
+        self._part = name
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._part == "file":
+            self.upload.write(data[start:end])
+        elif self.alt is not None:
+            self.alt += data[start:end]
+            if len(self.alt) > ALT_MAX * 4:
+                raise InvalidContent.at("alt", f"the alt text is longer than {ALT_MAX} characters")
+
+    def alt_text(self) -> str | None:
+        if self.alt is None:
+            return None
+        try:
+            alt = self.alt.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidContent.at("alt", "the alt text is not valid UTF-8") from None
+        if len(alt) > ALT_MAX or "\x00" in alt:
+            raise InvalidContent.at("alt", f"the alt text must be at most {ALT_MAX} characters, without NUL")
+        return alt
+
+    def callbacks(self) -> dict[str, object]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+        }
+
+
+async def upload_asset(request: Request) -> Response:
+    """POST multipart/form-data with `file` (and `alt`): 201 for new bytes, 200 with the asset already stored."""
+    await auth.require(request, "write")
+    params.query(request, ())
+    boundary = _boundary(request)
+    assets = _assets(request)
+    limit = assets.max_bytes + FORM_OVERHEAD
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise _too_large(assets.max_bytes)
+    upload = assets.upload()
+    try:
+        form = _Form(upload)
+        parser = MultipartParser(boundary, form.callbacks())  # type: ignore[arg-type]
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise _too_large(assets.max_bytes)
+            parser.write(chunk)
+        parser.finalize()
+        if parser.state != MultipartState.END:
+            raise Problem(400, "the multipart/form-data body ends before its closing boundary: send it whole")
+        if form.filename is None:
+            raise InvalidContent.at("file", "no file was sent: send it in the multipart field 'file'")
+        asset, created = await assets.store_upload(upload, form.filename, form.alt_text())
+    except FormParserError as exc:
+        raise Problem(400, f"the body is not valid multipart/form-data: {exc}") from None
+    finally:
+        upload.discard()
+    return json_response(asset.model_dump(mode="json"), 201 if created else 200, {"Location": asset.url})
+
+
+def _boundary(request: Request) -> bytes:
+    bodies.require_media_type(request, ("multipart/form-data",))
+    _, options = parse_options_header(request.headers["content-type"])
+    boundary = options.get(b"boundary", b"")
+    if not boundary or len(boundary) > 70:
+        raise Problem(400, "the multipart/form-data content type needs a boundary of 1 to 70 characters")
+    return boundary
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"the upload is larger than the limit of {limit} bytes (CMS_MAX_ASSET_BYTES)")
+
+
+async def list_assets(request: Request) -> Response:
+    await auth.require(request, "preview", "write")
+    query = params.query(request, {"limit", "cursor"})
+    cursor = query.get("cursor")
+    before = int(cursor) if cursor is not None and cursor.isascii() and cursor.isdigit() else None
+    if cursor is not None and (before is None or not 1 <= before <= 2**31 - 1):
+        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    page = await _assets(request).page(params.limit(query), before)
+    return json_response(page.model_dump(mode="json"))
+
+
+async def delete_asset(request: Request) -> Response:
+    await auth.require(request, "write")
+    params.query(request, ())
+    await _assets(request).delete(_asset_id(request))
+    return Response(status_code=204)
+
+
+async def redirect_to_asset(request: Request) -> Response:
+    """The short URL `/api/v1/assets/{id}` (what a block names before the server fills its `url`): 301 to `url`."""
+    params.query(request, ())
+    asset = await _assets(request).get(_asset_id(request))
+    return RedirectResponse(asset.url, status_code=301)
+
+
+def _asset_id(request: Request) -> str:
+    uid: str = request.path_params["id"]
+    if not _ASSET_ID.fullmatch(uid):
+        raise NotFound(f"no asset has id {uid!r}: asset ids are 32 hexadecimal digits")
+    return uid
+
+
+class _Prepared:
+    """A small file's whole 200 and its 304, headers encoded, kept by the worker after the first request."""
+
+    __slots__ = ("etag", "key", "not_modified", "ok")
+
+    def __init__(self, key: str, etag: str, ok: PreparedResponse, not_modified: PreparedResponse) -> None:
+        self.key, self.etag, self.ok, self.not_modified = key, etag, ok, not_modified
+
+
+class PreparedFiles:
+    """Per worker, by URL (path and query string): files up to SMALL_FILE, at most `max_bytes` of them, LRU.
+
+    A URL always names the same bytes (the id is their hash, a variant is made once), so nothing goes stale; a
+    deleted asset is noticed because each hit checks that the stored file is still there (one `stat`).
+    """
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_bytes, self.size = max_bytes, 0
+        self._kept: OrderedDict[tuple[str, bytes], _Prepared] = OrderedDict()
+
+    def get(self, request: Request) -> _Prepared | None:
+        found = self._kept.get((request.scope["path"], request.scope["query_string"]))
+        if found is not None:
+            self._kept.move_to_end((request.scope["path"], request.scope["query_string"]))
+        return found
+
+    def keep(self, request: Request, prepared: _Prepared) -> None:
+        url = (request.scope["path"], request.scope["query_string"])
+        if url in self._kept or len(prepared.ok.body) > SMALL_FILE:
+            return
+        self._kept[url] = prepared
+        self.size += len(prepared.ok.body)
+        while self.size > self.max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self.size -= len(dropped.ok.body)
+
+
+def _prepared(request: Request) -> PreparedFiles:
+    files: PreparedFiles = request.app.state.prepared_files
+    return files
+
+
+async def serve_asset(request: Request) -> Response:
+    """The file, or a variant of an image: immutable, with a strong ETag, `Range` and headers that forbid running it."""
+    assets = _assets(request)
+    kept = _prepared(request).get(request)
+    if kept is not None and "range" not in request.headers and assets.store.exists(kept.key):
+        return kept.not_modified if _matches(request.headers.get("if-none-match"), kept.etag) else kept.ok
+    asset = await assets.get(_asset_id(request))
+    if request.path_params["filename"] != asset.filename:
+        same_query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(asset.url + same_query, status_code=301)
+    query = params.query(request, {"w", "h", "fit", "fm", "q"})
+    if not query:
+        key, mime, etag = original_key(asset.sha256), asset.mime, f'"{asset.sha256}"'
+    else:
+        wanted = _variant(query, asset, assets.widths)
+        try:
+            key = await assets.variant(asset, wanted)
+        except FileNotFoundError:  # the asset was deleted by another worker since this one read its row
+            assets.forget(asset.id)
+            raise NotFound(f"no asset has id {asset.id!r}") from None
+        mime, etag = wanted.mime, f'"{asset.id}-{wanted.key}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE,
+        "Accept-Ranges": "bytes",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'",
+    }
+    if mime == "application/pdf":
+        headers["Content-Disposition"] = f'attachment; filename="{asset.filename}"'
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    try:
+        file = assets.store.open(key)
+    except FileNotFoundError:  # deleted by another worker since this one read the row
+        assets.forget(asset.id)
+        raise NotFound(f"no asset has id {asset.id!r}") from None
+    response = _file_response(request, file, mime, headers)
+    if response.status_code == 200 and isinstance(response.body, bytes) and "range" not in request.headers:
+        not_modified = {k: v for k, v in headers.items() if k not in ("Content-Length", "Accept-Ranges")}
+        _prepared(request).keep(
+            request,
+            _Prepared(
+                key, etag, PreparedResponse(200, response.raw_headers, response.body), _encoded(304, not_modified)
+            ),
+        )
+    return response
+
+
+def _encoded(status: int, headers: dict[str, str]) -> PreparedResponse:
+    return PreparedResponse(status, Response(status_code=status, headers=headers).raw_headers)
+
+
+def _variant(query: dict[str, str], asset: Asset, widths: tuple[int, ...]) -> Variant:
+    """`?w=&h=&fit=&fm=&q=` checked one by one (400 naming the first bad one), then normalised by the core."""
+    width = _number(query, "w", 1, max(widths))
+    if width is not None and width not in widths:
+        raise bad_parameter("w", f"w {width} is not an allowed width: use one of {', '.join(map(str, widths))}")
+    height = _number(query, "h", 1, MAX_HEIGHT)
+    fit = query.get("fit", "contain")
+    if fit not in ("contain", "cover"):
+        raise bad_parameter("fit", f"fit {fit!r} is not known: use contain or cover")
+    fmt = query.get("fm")
+    if fmt is not None and fmt not in FORMATS:
+        raise bad_parameter("fm", f"fm {fmt!r} is not a format variants are made in: use one of {', '.join(FORMATS)}")
+    quality = _number(query, "q", 1, 100)
+    if width is None:
+        if fmt is None:
+            name = next(iter(query))
+            raise bad_parameter(name, f"{name} needs w or fm: a variant is a width (w) or a format (fm) of the image")
+        if height is not None or "fit" in query:
+            name = "h" if height is not None else "fit"
+            raise bad_parameter(name, f"{name} needs w: heights and fits go with one of the allowed widths")
+    if asset.mime not in IMAGE_TYPES or asset.width is None or asset.height is None:
+        name = "w" if width is not None else "fm"
+        raise bad_parameter(name, f"this asset is {asset.mime}: variants are made of images only")
+    return variant((asset.width, asset.height), asset.mime, width, height, _fit(fit), fmt, quality)
+
+
+def _fit(value: str) -> Fit:
+    return "cover" if value == "cover" else "contain"
+
+
+def _number(query: dict[str, str], name: str, low: int, high: int) -> int | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+        raise bad_parameter(name, f"{name} {raw!r} is out of range: use a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if if_none_match is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[str, str]) -> Response:
+    size = file.seek(0, 2)
+    start, end = 0, size - 1
+    status = 200
+    if (wanted := _range(request, size, headers["ETag"])) is not None:
+        if wanted == (-1, -1):
+            file.close()
+            headers["Content-Range"] = f"bytes */{size}"
+            return Response(status_code=416, headers=headers)
+        start, end = wanted
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    length = end - start + 1
+    headers["Content-Length"] = str(length)
+    file.seek(start)
+    if length <= SMALL_FILE:
+        with file:
+            return Response(file.read(length), status_code=status, headers=headers, media_type=mime)
+    return StreamingResponse(_chunks(file, length), status_code=status, headers=headers, media_type=mime)
+
+
+async def _chunks(file: BinaryIO, length: int) -> AsyncIterator[bytes]:
+    with file:
+        while length > 0:
+            chunk = file.read(min(SMALL_FILE, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+
+
+def _range(request: Request, size: int, etag: str) -> tuple[int, int] | None:
+    """One byte range (start, end inclusive); (-1, -1) when it cannot be satisfied; None to send the whole file.
+
+    Several ranges, a malformed header or an If-Range naming another version: the whole file, as RFC 9110 allows.
+    """
+    header = request.headers.get("range")
+    if header is None or request.headers.get("if-range", etag) != etag:
+        return None
+    match = _RANGE.fullmatch(header.strip())
+    if match is None or match[1] == match[2] == "":
+        return None
+    if match[1] == "":  # the last n bytes
+        suffix = int(match[2])
+        return (max(0, size - suffix), size - 1) if suffix > 0 and size > 0 else (-1, -1)
+    start = int(match[1])
+    end = min(int(match[2]), size - 1) if match[2] else size - 1
+    if match[2] and int(match[2]) < start:
+        return None
+    return (start, end) if start < size else (-1, -1)
+
+
+routes = [
+    Route("/api/v1/assets", upload_asset, methods=["POST"]),
+    Route("/api/v1/assets", list_assets, methods=["GET"]),
+    Route("/api/v1/assets/{id}", redirect_to_asset, methods=["GET"]),
+    Route("/api/v1/assets/{id}", delete_asset, methods=["DELETE"]),
+    Route("/api/v1/assets/{id}/{filename}", serve_asset, methods=["GET"], name="asset"),
+]
