@@ -35,6 +35,10 @@ VARIABLES: dict[str, str] = {
     ),
     "CMS_IMAGE_WIDTHS": "Comma-separated widths that image variants may have (default `320,640,960,1280,1920,2560`)",
     "CMS_IMAGE_JOBS": "Image variants each worker makes at once; more requests answer 503 (default 2)",
+    "CMS_EVENT_KEEPALIVE_SECONDS": "Seconds between keep-alive comments on an event stream (default 15)",
+    "CMS_EVENT_STREAM_MAX_SECONDS": "Close each event stream after this long; clients reconnect (default 0: never)",
+    "CMS_WEBHOOK_ALLOW_PRIVATE": "`true` lets webhooks target private and loopback addresses (default false)",
+    "CMS_EVENT_RETENTION_DAYS": "Days the event log keeps events for the feed, streams and webhooks (default 30)",
 }
 
 MAX_IMAGE_WIDTH = 10_000
@@ -84,6 +88,10 @@ class Settings:
     max_image_pixels: int = 40_000_000
     image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS
     image_jobs: int = 2
+    event_retention_days: int = 30
+    event_keepalive_seconds: float = 15
+    event_stream_max_seconds: float = 0
+    webhook_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -111,6 +119,10 @@ class Settings:
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
             image_widths=_widths(env),
             image_jobs=_int(env, "CMS_IMAGE_JOBS", cls.image_jobs, 1),
+            event_retention_days=_int(env, "CMS_EVENT_RETENTION_DAYS", cls.event_retention_days, 1),
+            event_keepalive_seconds=_int(env, "CMS_EVENT_KEEPALIVE_SECONDS", 15, 1),
+            event_stream_max_seconds=_int(env, "CMS_EVENT_STREAM_MAX_SECONDS", 0, 0),
+            webhook_allow_private=_bool(env, "CMS_WEBHOOK_ALLOW_PRIVATE", False),
         )
 
 

@@ -18,6 +18,12 @@ LATENCY = Histogram(
 CACHE_LOOKUPS = Counter("cms_delivery_cache_lookups", "Delivery cache lookups", ["result"])
 SIGN_INS = Counter("cms_sign_ins", "Sign-ins to the editor's page by outcome", ["outcome"])
 VARIANTS = Counter("cms_asset_variants", "Image variants made (first requests), by outcome", ["outcome"])
+EVENTS_WRITTEN = Counter("cms_events_written", "Events written to the log", ["type"])
+OPEN_STREAMS = Gauge("cms_event_streams_open", "Open event streams (GET /api/v1/events)", multiprocess_mode="livesum")
+WEBHOOK_DELIVERIES = Counter(
+    "cms_webhook_deliveries", "Webhook delivery attempts by outcome (succeeded, retry, failed, disabled)", ["outcome"]
+)
+WEBHOOK_QUEUE = Gauge("cms_webhook_queue", "Webhook deliveries pending", multiprocess_mode="livemax")
 CACHE_BYTES = Gauge("cms_delivery_cache_bytes", "Memory held by the delivery cache", multiprocess_mode="livesum")
 
 

@@ -27,9 +27,24 @@ from cms.web.app import Application, create_app
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
 TABLES = (
-    "site", "article", "edition", "section", "revision", "slug_redirect", "token", "asset", "asset_use", "cms_user",
-    "user_session", "sign_in_failure",
-)  # fmt: skip
+    "site",
+    "article",
+    "edition",
+    "section",
+    "revision",
+    "slug_redirect",
+    "token",
+    "asset",
+    "asset_use",
+    "event",
+    "event_horizon",
+    "webhook",
+    "webhook_delivery",
+    "webhook_attempt",
+    "cms_user",
+    "user_session",
+    "sign_in_failure",
+)
 
 
 def _pg_admin_dsn(url: str) -> str:

@@ -24,7 +24,9 @@ from cms.core.assets import EXTENSIONS, IMAGE_TYPES, Asset, AssetPage, Variant, 
 from cms.core.blocks import Block
 from cms.core.blocks import Image as ImageBlock
 from cms.core.errors import Busy, FieldError, InvalidContent, NotFound, TooLarge, UnsupportedType
+from cms.core.events import ASSET_CREATED, ASSET_DELETED, NewEvent
 from cms.metrics import VARIANTS
+from cms.services import event_log
 from cms.storage import assets as rows
 from cms.storage.media import MediaStore
 
@@ -157,6 +159,8 @@ class Assets:
             ),
             written=asset_created,
         )
+        if created:
+            await event_log.committed([ASSET_CREATED])
         return asset, created
 
     async def get(self, uid: str) -> Asset:
@@ -182,6 +186,7 @@ class Assets:
     async def delete(self, uid: str) -> None:
         """Conflict while a current draft or published version shows it; its files go with it."""
         asset = await rows.delete(uid, deleted=asset_deleted)
+        await event_log.committed([ASSET_DELETED])
         self.forget(uid)
         self.store.delete(f"{asset.sha256[:2]}/{asset.sha256}")
 
@@ -277,10 +282,10 @@ async def asset_changed(kind: Literal["asset.created", "asset.deleted"], asset: 
     """The one place where `asset.created` and `asset.deleted` reach the event log (SPEC §7, issue 9).
 
     It runs as the last step of the transaction that inserts or deletes the asset's row (`cms.storage.assets`),
-    so the event log's `record` called here commits with the change, or not at all. The event's `data` is
-    `event_data(asset)`. Nothing else tells anyone of assets.
+    so the event written here commits with the change, or not at all. The event's `data` is `event_data(asset)`.
+    Nothing else tells anyone of assets.
     """
-    event_data(asset)
+    await event_log.record([NewEvent(kind, event_data(asset))])
 
 
 def event_data(asset: Asset) -> dict[str, Any]:

@@ -7,44 +7,33 @@ An entry is the published snapshot (the JSON stored at publish time) plus, made 
 for (format, fields, section) with its strong ETag and, for large bodies, its gzip form. A request that hits the
 cache touches neither the database nor a renderer.
 
-Coherence: a publish, unpublish, delete or slug change is logged in `delivery_change` (and NOTIFYed on
-PostgreSQL) in the same transaction. `follow_changes` evicts what changed: on PostgreSQL by LISTEN, on SQLite by
-polling the log every 250 ms (one indexed query). A worker also evicts at once what its own requests changed.
-While the database is unreachable the cache keeps serving what it holds, and catches up from the log once the
-database is back (docs/deployment.md, "When the database goes away").
+Coherence: the cache follows the event log (cms/services/event_log.py). A publish, unpublish, delete or slug
+change writes its event in the same transaction; each worker's follower hands it to `on_events`, which evicts the
+article (on PostgreSQL within a NOTIFY's delay, on SQLite within a 250 ms poll; the writing worker at once, before
+it answers). When the log could not be read for a while, the cache keeps serving and the follower catches up;
+only events pruned unread make it `on_reset`, which clears everything (docs/deployment.md, "When the
+database goes away").
 """
 
-import asyncio
-import contextlib
 import gzip
 import hashlib
-import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
-import asyncpg
-
 from cms.core.article import Article
+from cms.core.events import DELIVERY_TYPES, Event
 from cms.metrics import CACHE_BYTES, CACHE_LOOKUPS
 from cms.storage import queries
-from cms.storage.db import asyncpg_dsn, is_sqlite
-from cms.storage.editions import CHANGE_LOG_KEPT, DELIVERY_CHANNEL
-from cms.storage.models import DeliveryChange
 from cms.storage.queries import Redirect
 
-log = logging.getLogger(__name__)
 CACHE_HITS, CACHE_MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 
 GZIP_MIN_BYTES = 1024
-POLL_INTERVAL = 0.25
 REPLICA_LAG_GRACE = 5.0
-LISTENER_CHECK_INTERVAL = 5.0
-RECONNECT_INTERVAL = 0.25
-CATCH_UP_MARGIN = timedelta(minutes=1)
 
 
 def http_date(moment: datetime) -> str:
@@ -201,6 +190,14 @@ class DeliveryCache:
             if (entry := self._entries.pop(key, None)) is not None:
                 self.size -= entry.size
 
+    def on_events(self, events: list[Event]) -> None:
+        for event in events:
+            if event.type in DELIVERY_TYPES:
+                self.evict(str(event.subject()["id"]))
+
+    def on_reset(self) -> None:
+        self.clear()
+
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()
@@ -238,101 +235,3 @@ class DeliveryCache:
 def _page_size(page: tuple[Rendition, str]) -> int:
     rendition, surrogate_keys = page
     return rendition.size + len(surrogate_keys)
-
-
-async def follow_changes(cache: DeliveryCache, database_url: str, stop: asyncio.Event) -> None:
-    """Evict what other workers and hosts change, until `stop` is set."""
-    if is_sqlite(database_url):
-        await _poll(cache, stop)
-    else:
-        await _listen(cache, asyncpg_dsn(database_url), stop)
-
-
-async def _poll(cache: DeliveryCache, stop: asyncio.Event) -> None:
-    """Read the change log every POLL_INTERVAL. While it cannot be read, the cache keeps serving: nothing can be
-    published meanwhile, and the log is durable, so the next successful read evicts exactly what changed."""
-    last: int | None = None
-    failing = False
-    while not stop.is_set():
-        try:
-            if last is None:
-                last = await DeliveryChange.all().order_by("-id").first().values_list("id", flat=True) or 0
-            for change_id, article_uid in (
-                await DeliveryChange.filter(id__gt=last).order_by("id").values_list("id", "article_uid")
-            ):
-                cache.evict(str(article_uid))
-                last = int(change_id)
-            if failing:
-                log.info("the delivery change log is readable again; the cache has caught up")
-            failing = False
-        except Exception as exc:  # a failed poll (database busy or gone) must not stop coherence: try again
-            if not failing:
-                log.warning("the delivery change log cannot be read (%s); serving what is cached", _reason(exc))
-            failing = True
-        await _wait(stop, POLL_INTERVAL)
-
-
-async def _listen(cache: DeliveryCache, dsn: str, stop: asyncio.Event) -> None:
-    """LISTEN on a dedicated connection (a listener pins it), and reconnect after any loss.
-
-    While the connection is lost the cache keeps serving what it holds (the published content is still right,
-    and whoever cannot reach the database cannot publish through us either). Once it is back, everything logged
-    since the connection was last known alive is evicted; a cache older than the log's memory is cleared.
-    """
-    lost_since: datetime | None = None  # when the listener was last known alive, during an outage
-    while not stop.is_set():
-        alive = datetime.now(UTC)
-        try:
-            connection = await asyncpg.connect(dsn, timeout=RECONNECT_INTERVAL * 4)
-        except Exception as exc:
-            _log_lost(lost_since, exc)
-            lost_since = lost_since or alive
-            await _wait(stop, RECONNECT_INTERVAL)
-            continue
-        closed = asyncio.Event()
-        connection.add_termination_listener(lambda _connection, closed=closed: closed.set())
-        try:
-            await connection.add_listener(DELIVERY_CHANNEL, lambda _c, _pid, _ch, uid: cache.evict(uid))
-            if lost_since is not None:
-                await _catch_up(cache, lost_since)
-                log.info("the delivery listener is back; the cache has caught up with the change log")
-                lost_since = None
-            while not stop.is_set():
-                alive = datetime.now(UTC)
-                await _wait(stop, LISTENER_CHECK_INTERVAL, closed)
-                await connection.execute("SELECT 1")  # raises at once when the connection was closed
-        except Exception as exc:
-            _log_lost(lost_since, exc)
-            lost_since = lost_since or alive
-        finally:
-            with contextlib.suppress(Exception):
-                await connection.close()
-
-
-async def _catch_up(cache: DeliveryCache, alive_at: datetime) -> None:
-    """Evict what changed since `alive_at` (less a margin for transactions that committed after it)."""
-    since = alive_at - CATCH_UP_MARGIN
-    if since < datetime.now(UTC) - CHANGE_LOG_KEPT:
-        cache.clear()  # the log no longer reaches back that far
-        return
-    for article_uid in await DeliveryChange.filter(created_at__gte=since).values_list("article_uid", flat=True):
-        cache.evict(str(article_uid))
-
-
-def _log_lost(lost_since: datetime | None, exc: BaseException) -> None:
-    if lost_since is None:  # once per outage, not once per retry
-        log.warning("the delivery listener lost the database (%s); serving what is cached", _reason(exc))
-
-
-def _reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
-    """Until `stop` (or any of `events`) is set, at most `seconds`."""
-    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()

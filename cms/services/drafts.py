@@ -3,7 +3,8 @@
 A write reads the current draft, computes the new one (pure: it may raise ValidationError or InvalidContent,
 and then nothing was touched), then saves it in one transaction:
 `_claim_version` (compare-and-set, the transaction's first statement, so SQLite takes its write lock at once
-and a stale version fails before anything is written) -> `_move_slug` -> `write_edition` -> `Revision`.
+and a stale version fails before anything is written) -> `_move_slug` -> `write_edition` -> `Revision` -> events
+(`article.updated`; and `article.published` with `previous_slug` when a published article's slug changed).
 """
 
 import uuid
@@ -12,13 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from cms.core.article import Article, ArticleInput, Document, SectionInput, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
+from cms.core.events import ARTICLE_PUBLISHED, ARTICLE_UPDATED, NewEvent, article_event
 from cms.core.merge_patch import merge_patch
 from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.slugs import is_slug
+from cms.services import event_log
 from cms.services.assets import fill_images
 from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
@@ -65,11 +67,12 @@ async def create(new: ArticleInput, default_locale: str, token_name: str | None 
     slug = slug_for(new)
     document = await fill_images(to_document(new))
     try:
-        async with in_transaction("default"):
+        async with event_log.transaction() as events:
             await SlugRedirect.filter(locale=locale, slug=slug).delete()  # a former slug may be reused
             article = await ArticleRow.create(uid=uuid.uuid4().hex, locale=locale, slug=slug, version=1)
             edition = await write_edition(article, DRAFT, 1, document)
             await _save_revision(article, 1, document, token_name)
+            events.append(_event(ARTICLE_UPDATED, article, 1))
     except IntegrityError:
         raise Conflict(f"slug {slug!r} is already taken in locale {locale!r}: choose another 'slug'") from None
     return draft_view(article, document, edition.updated_at)
@@ -157,12 +160,16 @@ async def save(article: ArticleRow, version: int, new: ArticleInput, token_name:
     document = await fill_images(to_document(new))
     new_slug = new.slug or article.slug
     try:
-        async with in_transaction("default"):
+        async with event_log.transaction() as events:
             await _claim_version(article, version)
+            old_slug, published_version = article.slug, None
             if new_slug != article.slug:
-                await _move_slug(article, new_slug)
+                published_version = await _move_slug(article, new_slug)
             edition = await write_edition(article, DRAFT, article.version, document)
             await _save_revision(article, article.version, document, token_name)
+            events.append(_event(ARTICLE_UPDATED, article, article.version))
+            if published_version is not None:  # delivery serves it at the new slug now
+                events.append(_event(ARTICLE_PUBLISHED, article, published_version, previous_slug=old_slug))
     except IntegrityError:
         message = f"slug {new_slug!r} is already taken in locale {article.locale!r}: choose another 'slug'"
         raise Conflict(message) from None
@@ -177,14 +184,20 @@ async def _claim_version(article: ArticleRow, version: int) -> None:
     article.version = version + 1
 
 
-async def _move_slug(article: ArticleRow, new_slug: str) -> None:
-    """The old slug keeps answering (301 / 308) through a SlugRedirect; a former slug can be taken back."""
+async def _move_slug(article: ArticleRow, new_slug: str) -> int | None:
+    """The old slug keeps answering (301 / 308) through a SlugRedirect; a former slug can be taken back.
+
+    Returns the published version when the article is published (it moved too)."""
     old_slug = article.slug
     await SlugRedirect.filter(locale=article.locale, slug=new_slug).delete()
     await ArticleRow.filter(id=article.id).update(slug=new_slug)
     await SlugRedirect.create(locale=article.locale, slug=old_slug, article_id=article.id)
     article.slug = new_slug
-    await rename_published(article)
+    return await rename_published(article)
+
+
+def _event(type: str, article: ArticleRow, version: int, previous_slug: str | None = None) -> NewEvent:
+    return article_event(type, article.uid, article.slug, article.locale, version, previous_slug)
 
 
 async def _save_revision(article: ArticleRow, version: int, document: Document, token_name: str | None) -> None:

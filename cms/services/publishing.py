@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 
 import orjson
 from pydantic import BaseModel
-from tortoise.transactions import in_transaction
 
 from cms.core.article import Article, Document
 from cms.core.errors import StaleDraft
+from cms.core.events import ARTICLE_DELETED, ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, NewEvent, article_event
+from cms.services import event_log
 from cms.services.drafts import current_document, expected_version, find
 from cms.storage.db import is_unavailable
-from cms.storage.editions import record_delivery_change, write_edition
+from cms.storage.editions import write_edition
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
 
@@ -55,6 +56,10 @@ async def state(slug: str, locale: str) -> Publication:
     return _publication(await find(slug, locale))
 
 
+def _event(type: str, article: ArticleRow, version: int) -> NewEvent:
+    return article_event(type, article.uid, article.slug, article.locale, version)
+
+
 def _check(article: ArticleRow, if_match: list[str] | None) -> None:
     """If-Match is optional here; when given, it must name the current draft."""
     if expected_version(article, if_match) != article.version:
@@ -81,7 +86,7 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
     """Copy revision `version` over the published edition; with `due`, only if the schedule is still unclaimed."""
     document = await current_document(article, version)
     published_at = article.published_at or now
-    async with in_transaction("default"):
+    async with event_log.transaction() as events:
         # The article row is written first: on PostgreSQL that locks the row, on SQLite it takes the write lock,
         # so concurrent publishes of one article run one after the other, and a due schedule is claimed once.
         rows = ArticleRow.filter(id=article.id) if due is None else ArticleRow.filter(id=article.id, scheduled_at=due)
@@ -93,7 +98,7 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
             return False
         snapshot = _snapshot(article, version, document, published_at, now)
         await write_edition(article, PUBLISHED, version, document, snapshot, updated_at=now)
-        await record_delivery_change(article.uid)
+        events.append(_event(ARTICLE_PUBLISHED, article, version))
     await article.refresh_from_db()
     return True
 
@@ -114,12 +119,15 @@ async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publi
     """Take the article off delivery (and cancel a scheduled publish); the draft stays."""
     article = await find(slug, locale)
     _check(article, if_match)
-    async with in_transaction("default"):
-        await ArticleRow.filter(id=article.id).update(
+    async with event_log.transaction() as events:
+        withdrawn = await ArticleRow.filter(id=article.id, published_version__not_isnull=True).update(
             status="draft", published_version=None, published_at=None, scheduled_at=None, scheduled_version=None
         )
-        await Edition.filter(article_id=article.id, stage=PUBLISHED).delete()
-        await record_delivery_change(article.uid)
+        if withdrawn == 0:  # never published, or unpublished already: only a schedule to cancel, no event
+            await ArticleRow.filter(id=article.id).update(status="draft", scheduled_at=None, scheduled_version=None)
+        else:
+            await Edition.filter(article_id=article.id, stage=PUBLISHED).delete()
+            events.append(_event(ARTICLE_UNPUBLISHED, article, article.version))
     await article.refresh_from_db()
     return _publication(article)
 
@@ -128,9 +136,9 @@ async def delete(slug: str, locale: str, if_match: list[str] | None) -> str:
     """Delete the article with its editions, revisions and old slugs; returns its id."""
     article = await find(slug, locale)
     _check(article, if_match)
-    async with in_transaction("default"):
+    async with event_log.transaction() as events:
         await ArticleRow.filter(id=article.id).delete()
-        await record_delivery_change(article.uid)
+        events.append(_event(ARTICLE_DELETED, article, article.version))
     return article.uid
 
 

@@ -11,16 +11,16 @@ from typing import Annotated, Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from cms.core.article import Article, Document
 from cms.core.errors import Conflict
+from cms.core.events import ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, ARTICLE_UPDATED, NewEvent, article_event
 from cms.core.markdown_in import parse_markdown
 from cms.core.timestamps import Timestamp, UtcDatetime
-from cms.services import drafts, publishing
+from cms.services import drafts, event_log, publishing
 from cms.services.drafts import draft_view
 from cms.services.revisions import RevisionDetail, detail
-from cms.storage.editions import record_delivery_change, write_edition
+from cms.storage.editions import write_edition
 from cms.storage.models import DRAFT, PUBLISHED, Edition, Revision, SlugRedirect
 from cms.storage.models import Article as ArticleRow
 
@@ -88,8 +88,9 @@ async def restore(line: bytes | str) -> str:
     """Make the database hold exactly this exported article (replacing the one with its id); returns its slug."""
     record = ExportLine.model_validate_json(line)
     draft, published = record.article, record.published
+    before = await ArticleRow.get_or_none(uid=draft.id)
     try:
-        async with in_transaction("default"):
+        async with event_log.transaction() as events:
             await ArticleRow.filter(uid=draft.id).delete()
             article = await ArticleRow.create(
                 uid=draft.id,
@@ -116,11 +117,23 @@ async def restore(line: bytes | str) -> str:
                     for old in record.slug_history
                 ]
             )
-            await record_delivery_change(draft.id)
+            events.extend(_restore_events(before, draft, published))
     except IntegrityError:
         message = f"article {draft.id}: slug {draft.slug!r} (or a former one) is taken in locale {draft.locale!r}"
         raise Conflict(message) from None
     return draft.slug
+
+
+def _restore_events(before: ArticleRow | None, draft: Article, published: Article | None) -> list[NewEvent]:
+    """A restored article has a new draft; and it is published (again), or no longer published."""
+    events = [article_event(ARTICLE_UPDATED, draft.id, draft.slug, draft.locale, draft.version)]
+    if published is not None:
+        moved = before is not None and before.published_version is not None and before.slug != draft.slug
+        previous = before.slug if before is not None and moved else None
+        events.append(article_event(ARTICLE_PUBLISHED, draft.id, draft.slug, draft.locale, published.version, previous))
+    elif before is not None and before.published_version is not None:
+        events.append(article_event(ARTICLE_UNPUBLISHED, draft.id, before.slug, draft.locale, draft.version))
+    return events
 
 
 def _document(article: Article) -> Document:

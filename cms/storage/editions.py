@@ -1,19 +1,15 @@
-"""Writing editions, and the log of changes to what delivery serves. Called inside the services' transactions."""
+"""Writing editions. Called inside the services' transactions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import orjson
-from tortoise import connections
 
 from cms.core.article import Document
 from cms.core.blocks import Image
 from cms.core.render import text
 from cms.storage.assets import record_uses
-from cms.storage.models import PUBLISHED, DeliveryChange, Edition, EditionTag, Section
+from cms.storage.models import PUBLISHED, Edition, EditionTag, Section
 from cms.storage.models import Article as ArticleRow
-
-DELIVERY_CHANNEL = "cms_delivery"
-CHANGE_LOG_KEPT = timedelta(hours=1)
 
 
 async def write_edition(
@@ -60,24 +56,12 @@ async def write_edition(
     return edition
 
 
-async def rename_published(article: ArticleRow) -> None:
-    """After a slug change: the published snapshot carries the new slug, and every worker hears of it."""
+async def rename_published(article: ArticleRow) -> int | None:
+    """After a slug change: the published snapshot carries the new slug. Returns the published version, if any."""
     edition = await Edition.get_or_none(article_id=article.id, stage=PUBLISHED)
     if edition is None or edition.snapshot is None:
-        return
+        return None
     snapshot = orjson.loads(edition.snapshot)
     snapshot["slug"] = article.slug
     await Edition.filter(id=edition.id).update(snapshot=orjson.dumps(snapshot).decode())
-    await record_delivery_change(article.uid)
-
-
-async def record_delivery_change(article_uid: str) -> None:
-    """Log that delivery of this article changed; on PostgreSQL also NOTIFY, delivered on commit (never on rollback).
-
-    Workers evict their cached copy when they hear of it: see cms/services/delivery_cache.py.
-    """
-    await DeliveryChange.create(article_uid=article_uid)
-    await DeliveryChange.filter(created_at__lt=datetime.now(UTC) - CHANGE_LOG_KEPT).delete()
-    connection = connections.get("default")  # inside the transaction: the transaction's own connection
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_query("SELECT pg_notify($1, $2)", [DELIVERY_CHANNEL, article_uid])
+    return int(edition.version)

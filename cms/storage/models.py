@@ -77,18 +77,26 @@ class EditionTag(Model):
         unique_together = (("edition", "tag"),)
 
 
-class DeliveryChange(Model):
-    """A change of what delivery serves (publish, unpublish, delete, slug change), in commit order.
-
-    Every worker follows this log to evict its cache: see cms/services/delivery_cache.py.
-    """
+class Event(Model):
+    """A change, in commit order: see cms/storage/events.py and docs/decisions/0006-event-ids-in-commit-order.md."""
 
     id = fields.BigIntField(primary_key=True)
-    article_uid = fields.CharField(max_length=32)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    type = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField(db_index=True)
+    data = fields.TextField()
 
     class Meta:
-        table = "delivery_change"
+        table = "event"
+
+
+class EventHorizon(Model):
+    """One row: the position up to which the log was pruned. A cursor before it missed events (410)."""
+
+    id = fields.IntField(primary_key=True)
+    pruned_through = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "event_horizon"
 
 
 class Section(Model):
@@ -228,3 +236,56 @@ class AssetUse(Model):
 
     class Meta:
         table = "asset_use"
+
+
+class Webhook(Model):
+    """A webhook subscription. The secret signs deliveries: it is shown once and never listed."""
+
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    url = fields.CharField(max_length=2000)
+    events = fields.JSONField()
+    secret = fields.CharField(max_length=100)
+    enabled = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    failing_since = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webhook"
+
+
+class WebhookDelivery(Model):
+    """One event for one subscription: queued with the event, sent by one worker at a time (a lease)."""
+
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    webhook: fields.ForeignKeyRelation[Webhook] = fields.ForeignKeyField(
+        "models.Webhook", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    event_id = fields.CharField(max_length=16)
+    type = fields.CharField(max_length=40)
+    body = fields.TextField()
+    status = fields.CharField(max_length=9)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    lease_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "webhook_delivery"
+        indexes = (("status", "next_attempt_at"), ("webhook_id", "id"))
+
+
+class WebhookAttempt(Model):
+    id = fields.IntField(primary_key=True)
+    delivery: fields.ForeignKeyRelation[WebhookDelivery] = fields.ForeignKeyField(
+        "models.WebhookDelivery", related_name="attempt_rows", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField()
+    status_code = fields.IntField(null=True)
+    error = fields.TextField(null=True)
+    duration_ms = fields.IntField()
+
+    class Meta:
+        table = "webhook_attempt"
+        indexes = (("delivery_id", "id"),)

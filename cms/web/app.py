@@ -4,17 +4,20 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
 from cms.core.render import formats
-from cms.services import database, publishing
+from cms.services import database, event_log, publishing, webhooks
 from cms.services.assets import Assets
-from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache, follow_changes
+from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
+from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
-from cms.web import admin, assets, delivery, history, listing, management, metrics, openapi, ops
+from cms.web import admin, assets, changes, delivery, history, listing, management, metrics, openapi, ops
+from cms.web import webhooks as webhook_routes
 from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
 from cms.web.middleware import RequestId
@@ -40,8 +43,16 @@ class Application:
             # already, with the request id, so the server's second traceback (without one) is left out.
 
 
-def create_app(settings: Settings | None = None) -> Application:
-    """The ASGI app; `uvicorn --factory cms.web.app:create_app` builds it from the CMS_* environment."""
+def create_app(
+    settings: Settings | None = None,
+    webhook_client: httpx.AsyncClient | None = None,
+    webhook_resolve: webhooks.Resolve = webhooks.system_resolve,
+) -> Application:
+    """The ASGI app; `uvicorn --factory cms.web.app:create_app` builds it from the CMS_* environment.
+
+    Webhooks are sent with `webhook_client` (one is made, and closed, when none is given) to the addresses that
+    `webhook_resolve` gives for their host.
+    """
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
@@ -49,15 +60,28 @@ def create_app(settings: Settings | None = None) -> Application:
         await database.migrate(settings.database_url)
         async with database.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
+            follower = Follower(settings.database_url)
+            follower.subscribers.add(app.state.delivery_cache)
+            app.state.follower = follower
+            await follower.catch_up()  # the position to follow from
+            client = app.state.webhook_client = webhook_client or httpx.AsyncClient()
+            dispatcher = app.state.webhook_dispatcher = webhooks.Dispatcher(
+                client, webhook_resolve, settings.webhook_allow_private
+            )
+            follower.subscribers.add(dispatcher)
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
-                asyncio.create_task(follow_changes(app.state.delivery_cache, settings.database_url, stop)),
+                asyncio.create_task(follower.run(stop)),
+                asyncio.create_task(event_log.run_pruning(settings.event_retention_days, stop)),
+                asyncio.create_task(dispatcher.run(stop)),
             ]
             try:
                 yield
             finally:
                 stop.set()
                 await asyncio.gather(*background)
+                if webhook_client is None:
+                    await client.aclose()
 
     middleware = []
     if settings.cors_origins:
@@ -69,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Application:
             *management.routes,
             *history.routes,
             *assets.routes,
+            *changes.routes,
+            *webhook_routes.routes,
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),
@@ -79,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Application:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.webhook_resolve = webhook_resolve
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
     app.state.delivery_cache = DeliveryCache(settings.cache_max_bytes, uncached_after_change=replica_lag)

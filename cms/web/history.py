@@ -54,7 +54,7 @@ async def restore_revision(request: Request) -> Response:
     query = params.query(request, {"locale"})
     slug, version = request.path_params["slug"], _version(request)
     article = await revisions.restore(slug, _locale(query, request), version, if_match(request, False), token.name)
-    return draft_response(request, article)
+    return draft_response(article)
 
 
 class NewToken(BaseModel):

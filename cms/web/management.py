@@ -37,13 +37,7 @@ def draft_headers(article: Article) -> dict[str, str]:
     return {"ETag": quoted_etag(drafts.draft_tag(article.id, article.version)), "Cache-Control": PRIVATE}
 
 
-def delivery_changed(request: Request, article_uid: str) -> None:
-    """This worker forgets its cached copy at once; the others hear of it through the change log (or NOTIFY)."""
-    request.app.state.delivery_cache.evict(article_uid)
-
-
-def draft_response(request: Request, article: Article, status: int = 200, **headers: str) -> Response:
-    delivery_changed(request, article.id)  # a slug change moves the published article too
+def draft_response(article: Article, status: int = 200, **headers: str) -> Response:
     response = json_response(article.model_dump(mode="json"), status)
     response.headers.update(draft_headers(article) | headers)
     return response
@@ -67,7 +61,7 @@ async def create_article(request: Request) -> Response:
     else:
         new = await bodies.model(request, ArticleInput)
     article = await drafts.create(new.model_copy(update={"locale": new.locale or locale}), locale, token.name)
-    return draft_response(request, article, 201, Location=_article_url(request, article))
+    return draft_response(article, 201, Location=_article_url(request, article))
 
 
 async def replace_article(request: Request) -> Response:
@@ -76,7 +70,7 @@ async def replace_article(request: Request) -> Response:
     expected = if_match(request, required=True)
     new = await bodies.model(request, ArticleInput)
     article = await drafts.replace(request.path_params["slug"], locale, new, expected, token.name)
-    return draft_response(request, article)
+    return draft_response(article)
 
 
 async def patch_article(request: Request) -> Response:
@@ -85,14 +79,13 @@ async def patch_article(request: Request) -> Response:
     expected = if_match(request, required=True)
     patch = await bodies.json_value(request, (bodies.MERGE_PATCH, bodies.JSON))
     article = await drafts.patch(request.path_params["slug"], locale, patch, expected, token.name)
-    return draft_response(request, article)
+    return draft_response(article)
 
 
 async def delete_article(request: Request) -> Response:
     await auth.require(request, "write")
     locale = _locale(request)
-    uid = await publishing.delete(request.path_params["slug"], locale, if_match(request, required=False))
-    delivery_changed(request, uid)
+    await publishing.delete(request.path_params["slug"], locale, if_match(request, required=False))
     return Response(status_code=204)
 
 
@@ -141,7 +134,6 @@ async def publish(request: Request) -> Response:
     expected = if_match(request, required=False)
     at = (await _publish_request(request)).at
     state = await publishing.publish(request.path_params["slug"], locale, expected, at=at)
-    delivery_changed(request, state.id)
     return json_response(state.model_dump(mode="json"))
 
 
@@ -156,7 +148,6 @@ async def unpublish(request: Request) -> Response:
     await auth.require(request, "write")
     locale = _locale(request)
     state = await publishing.unpublish(request.path_params["slug"], locale, if_match(request, required=False))
-    delivery_changed(request, state.id)
     return json_response(state.model_dump(mode="json"))
 
 

@@ -20,9 +20,18 @@ from cms.core.render import FORMATS
 from cms.core.schema import component_schemas
 from cms.services.publishing import Publication
 from cms.services.revisions import RevisionDetail, RevisionPage
+from cms.services.webhooks import (
+    CreatedWebhook,
+    DeliveryInfo,
+    DeliveryPage,
+    NewWebhook,
+    WebhookInfo,
+    WebhookList,
+    WebhookPatch,
+)
 from cms.web.history import CreatedToken, NewToken, TokenList
 from cms.web.management import NewSection, PublishRequest
-from cms.web.schemas import ArticlePage, Problem, SiteInfo
+from cms.web.schemas import ArticlePage, ChangesPage, Problem, SiteInfo
 
 _REF = "#/components/schemas/"
 
@@ -43,6 +52,19 @@ FIELDS = _param(
 )
 LIMIT = _param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
 CURSOR = _param("cursor", "query", "The `next_cursor` of the previous page, unchanged.", {"type": "string"})
+SINCE = _param(
+    "since",
+    "query",
+    "An event id or `next_cursor` this service gave, or `latest`; absent: from the oldest event kept (feed) or "
+    "live events only (stream).",
+    {"type": "string"},
+)
+CHANGES_LIMIT = _param(
+    "limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}
+)
+LAST_EVENT_ID = _param(
+    "Last-Event-ID", "header", "The id of the last event received, on reconnection.", {"type": "string"}
+)
 TAG = _param("tag", "query", "Only articles with this tag (exact).", {"type": "string", "maxLength": 50})
 Q = _param(
     "q",
@@ -75,6 +97,8 @@ PREVIEW = _param(
 )
 VERSION = _param("n", "path", "A revision's version number.", {"type": "integer", "minimum": 1}, required=True)
 TOKEN_ID = _param("id", "path", "The token's id.", {"type": "string"}, required=True)
+WEBHOOK_ID = _param("id", "path", "The subscription's id.", {"type": "string"}, required=True)
+DELIVERY_ID = _param("delivery", "path", "The delivery's id.", {"type": "string"}, required=True)
 IF_MATCH = _param("If-Match", "header", "The draft's ETag, as the last read or write returned it.", {"type": "string"})
 IF_MATCH_REQUIRED = IF_MATCH | {"required": True}
 
@@ -114,9 +138,17 @@ def build_openapi() -> dict[str, Any]:
             (SectionInput, "validation"),
             (PublishRequest, "validation"),
             (NewToken, "validation"),
+            (NewWebhook, "validation"),
+            (WebhookPatch, "validation"),
+            (WebhookInfo, "serialization"),
+            (CreatedWebhook, "serialization"),
+            (WebhookList, "serialization"),
+            (DeliveryInfo, "serialization"),
+            (DeliveryPage, "serialization"),
             (Article, "serialization"),
             (Section, "serialization"),
             (ArticlePage, "serialization"),
+            (ChangesPage, "serialization"),
             (SiteInfo, "serialization"),
             (Publication, "serialization"),
             (RevisionPage, "serialization"),
@@ -256,6 +288,74 @@ def build_openapi() -> dict[str, Any]:
             "delete": _write("Revoke a token, effective immediately", "admin", [TOKEN_ID], no_content, code="204"),
         },
         **_asset_paths(),
+        "/api/v1/changes": {
+            "get": _op(
+                "The event log, oldest first, from a cursor. Without a token, what delivery shows; with the "
+                "`preview` scope, `article.updated` too.",
+                [SINCE, CHANGES_LIMIT],
+                {
+                    "200": _json("ChangesPage", "Events after `since`, and the cursor to poll with."),
+                    "400": BAD_PARAMETER,
+                    "401": _problem("An unknown or revoked token (none is fine)."),
+                    "410": _problem("The cursor is older than what the log keeps: re-read, then use since=latest."),
+                },
+                security=[{}, {"bearer": []}],
+            ),
+        },
+        "/api/v1/events": {
+            "get": _op(
+                "Live events as Server-Sent Events (`id`, `event` = type, `data` = the event JSON); with "
+                "`Last-Event-ID` or `since`, first every event missed. `event: reset` when those are no longer kept.",
+                [SINCE, LAST_EVENT_ID],
+                {
+                    "200": {
+                        "description": "An endless text/event-stream, with a comment line at least every 15 s.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    "400": BAD_PARAMETER,
+                    "401": _problem("An unknown or revoked token (none is fine)."),
+                },
+                security=[{}, {"bearer": []}],
+            ),
+        },
+        "/api/v1/webhooks": {
+            "get": _write("Webhook subscriptions (never their secrets)", "admin", [], _json("WebhookList", "They.")),
+            "post": _write(
+                "Subscribe a URL to event types; the signing secret is in this response only",
+                "admin",
+                [],
+                _json("CreatedWebhook", "The subscription and its secret."),
+                "NewWebhook",
+                code="201",
+            ),
+        },
+        "/api/v1/webhooks/{id}": {
+            "patch": _write(
+                'Change a subscription; {"enabled": true} turns a disabled one back on',
+                "admin",
+                [WEBHOOK_ID],
+                _json("WebhookInfo", "The subscription."),
+                "WebhookPatch",
+            ),
+            "delete": _write("Delete a subscription and its deliveries", "admin", [WEBHOOK_ID], no_content, code="204"),
+        },
+        "/api/v1/webhooks/{id}/deliveries": {
+            "get": _write(
+                "Deliveries, newest first, with every attempt",
+                "admin",
+                [WEBHOOK_ID, LIMIT, CURSOR],
+                _json("DeliveryPage", "A page of deliveries."),
+            ),
+        },
+        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver": {
+            "post": _write(
+                "Queue one more attempt of a delivery (same webhook-id)",
+                "admin",
+                [WEBHOOK_ID, DELIVERY_ID],
+                _json("DeliveryInfo", "The delivery, pending."),
+                code="202",
+            ),
+        },
         "/api/v1/site": {"get": _op("The site's name and locales.", [], {"200": _json("SiteInfo", "The site.")})},
         "/api/v1/schema": {
             "get": _op(

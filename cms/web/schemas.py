@@ -34,3 +34,28 @@ class Problem(BaseModel):
     detail: str
     errors: list[FieldProblem] | None = None
     parameter: str | None = None
+
+
+class EventData(BaseModel):
+    """What changed: an article (`id`, `slug`, `locale`, `version`, `previous_slug` after a slug change) or an asset
+    (`id`, `url`, `mime`, `bytes`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+
+
+class ChangeEvent(BaseModel):
+    """One event of the log (SPEC §7); `id` is opaque and sorts in log order."""
+
+    id: str
+    type: str
+    timestamp: str
+    data: EventData
+
+
+class ChangesPage(BaseModel):
+    """Oldest first; poll again with `since=<next_cursor>` (always present) to get what came after."""
+
+    items: list[ChangeEvent]
+    next_cursor: str

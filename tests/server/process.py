@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,9 +19,28 @@ class Server:
     url: str
     log: Path
     process: subprocess.Popen[bytes]
+    killed: bool = False
 
     def output(self) -> str:
         return self.log.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, as a crash would: no shutdown runs."""
+        assert self.process is not None
+        for pid in _children(self.process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.killed = True
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of `pid` (uvicorn's workers and their helpers)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        found += [int(child), *_children(int(child))]
+    return found
 
 
 def free_port() -> int:
@@ -31,14 +51,19 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    database_url: str, log: Path, workers: int = 2, timeout: float = 30, server: str = "uvicorn"
+    database_url: str,
+    log: Path,
+    workers: int = 2,
+    timeout: float = 30,
+    server: str = "uvicorn",
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """`cms serve --workers N` on a free port; yields once /readyz answers; stops it with SIGTERM."""
     port = free_port()
-    env = {**os.environ, "CMS_DATABASE_URL": database_url}
+    env = {**os.environ, "CMS_DATABASE_URL": database_url, **(env or {})}
     command = [sys.executable, "-m", "cms", "serve", "--port", str(port), "--workers", str(workers), "--server", server]
     with (
-        log.open("w") as output,
+        log.open("a") as output,
         subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT) as process,
     ):
         server = Server(f"http://127.0.0.1:{port}", log, process)
@@ -49,7 +74,7 @@ def serve(
             if process.poll() is None:
                 process.terminate()
             code = process.wait(timeout=30)
-        assert code == 0, f"cms serve exited with {code}:\n{server.output()}"
+        assert server.killed or code == 0, f"cms serve exited with {code}:\n{server.output()}"
 
 
 def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], timeout: float) -> None:

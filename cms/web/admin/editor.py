@@ -26,7 +26,6 @@ from cms.services.sessions import Session
 from cms.web import params
 from cms.web.admin.render import error_page, page
 from cms.web.admin.session import signed_in
-from cms.web.management import delivery_changed
 
 STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Scheduled"}
 DONE = {
@@ -239,21 +238,20 @@ async def change_article(request: Request, session: Session) -> Response:
                 form_action=edit_url(request, slug, locale), cancel_url=edit_url(request, slug, locale),
             )  # fmt: skip
         if action == "delete":
-            delivery_changed(request, await publishing.delete(slug, locale, [mine.etag]))
+            await publishing.delete(slug, locale, [mine.etag])
             return RedirectResponse("/admin?done=deleted", status_code=303)
         at = _publish_at(form) if action == "schedule" else None
         current, tag = await drafts.read(slug, locale)
         expected = str(form.get("their_etag", "")) if action == "keep" else mine.etag
         if action in ("save", "keep") or not mine.same_text(Draft.of(current, tag)):
             article = await drafts.replace(slug, locale, mine.to_input(), [expected], who)
-            delivery_changed(request, article.id)
             slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
         elif expected != tag:
             raise StaleDraft(current.id, current.version)
         if action in ("publish", "schedule"):
-            delivery_changed(request, (await publishing.publish(slug, locale, [tag], at=at)).id)
+            await publishing.publish(slug, locale, [tag], at=at)
         elif action == "unpublish":
-            delivery_changed(request, (await publishing.unpublish(slug, locale, [tag])).id)
+            await publishing.unpublish(slug, locale, [tag])
     except StaleDraft:
         return await _conflict(request, session, slug, locale, mine)
     except (ValidationError, InvalidContent, Conflict) as exc:
@@ -343,7 +341,6 @@ async def restore(request: Request, session: Session) -> Response:
         return await _history(request, session, alert=alert, status=409)
     except (NotFound, Moved) as exc:
         return error_page(request, session, 404, "Not found", str(exc))
-    delivery_changed(request, article.id)
     return RedirectResponse(edit_url(request, article.slug, locale, done="restored"), status_code=303)
 
 

@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_assets')]
+    dependencies = [('models', '0007_webhooks')]
 
     initial = False
 

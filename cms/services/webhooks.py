@@ -1,0 +1,346 @@
+"""Webhooks (SPEC §6): subscriptions, Standard Webhooks signatures, and the dispatcher each worker runs.
+
+A delivery is queued in the write transaction of its event (cms/storage/webhooks.py). The dispatcher claims due
+deliveries under a lease, resolves the target's host, refuses private addresses (unless allowed), connects to the
+address it checked (the Host header and TLS SNI keep the name), and records the attempt. Failures are retried
+after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10 % jitter, or the receiver's Retry-After), then the
+delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures.
+"""
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+import logging
+import random
+import secrets
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Annotated, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+import cms
+from cms.core.errors import InvalidContent, NotFound
+from cms.core.events import TYPES, Event
+from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
+from cms.storage import webhooks as store
+from cms.storage.models import Webhook, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+"""Seconds before each retry; after the last one fails, the delivery is `failed`."""
+JITTER = 0.1
+SEND_TIMEOUT = 15.0
+LEASE = timedelta(seconds=30)
+"""Longer than a send can take: a worker killed mid-send leaves its deliveries to others after this."""
+DISABLE_AFTER = timedelta(days=5)
+BATCH = 16
+POLL_INTERVAL = 1.0
+USER_AGENT = f"cms-webhooks/{cms.__version__}"
+
+EventType = Literal[
+    "article.updated", "article.published", "article.unpublished", "article.deleted", "asset.created", "asset.deleted"
+]
+assert set(EventType.__args__) == set(TYPES)  # type: ignore[attr-defined]
+
+Resolve = Callable[[str, int], Awaitable[list[str]]]
+"""host, port -> the addresses it resolves to."""
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class NewWebhook(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    url: Annotated[str, Field(min_length=1, max_length=2000)]
+    """An http(s) URL on a public address."""
+    events: Annotated[list[EventType], Field(min_length=1)]
+    """The event types to receive (SPEC §7)."""
+
+
+class WebhookPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    url: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    events: Annotated[list[EventType], Field(min_length=1)] | None = None
+    enabled: bool | None = None
+    """`true` turns a disabled subscription back on."""
+
+
+class WebhookInfo(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    enabled: bool
+    created_at: datetime
+
+
+class CreatedWebhook(WebhookInfo):
+    secret: str
+    """`whsec_` + base64 of 32 random bytes: shown in this response only."""
+
+
+class WebhookList(BaseModel):
+    items: list[WebhookInfo]
+
+
+class AttemptInfo(BaseModel):
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryInfo(BaseModel):
+    id: str
+    event_id: str
+    type: str
+    status: Literal["pending", "succeeded", "failed"]
+    attempts: list[AttemptInfo]
+    next_attempt_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    """Newest first; pass `next_cursor` back as `?cursor=` for older ones (null on the last page)."""
+
+    items: list[DeliveryInfo]
+    next_cursor: str | None
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The Standard Webhooks signature: 'v1,' + base64 HMAC-SHA256 of '{id}.{timestamp}.{body}'."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def _allowed(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple[httpx.URL, str]:
+    """The URL and the address to connect to; InvalidContent at `url` when it is not a public http(s) target."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise InvalidContent.at(
+            "url", f"url {url!r} is not a URL ({exc}): use e.g. 'https://example.com/hook'"
+        ) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidContent.at("url", f"url {url!r} is not an http or https URL: use e.g. 'https://example.com/hook'")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        addresses = await resolve(parsed.host, port)
+    except (OSError, UnicodeError) as exc:
+        raise InvalidContent.at("url", f"the host of {url!r} does not resolve ({exc})") from None
+    if not addresses:
+        raise InvalidContent.at("url", f"the host of {url!r} does not resolve")
+    refused = [address for address in addresses if not _allowed(address)]
+    if refused and not allow_private:
+        raise InvalidContent.at(
+            "url",
+            f"the host of {url!r} resolves to {refused[0]}, a private, loopback, link-local or shared address:"
+            " webhooks go to public addresses only (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
+        )
+    return parsed, addresses[0]
+
+
+def _info(row: Webhook) -> WebhookInfo:
+    return WebhookInfo(id=row.uid, url=row.url, events=list(row.events), enabled=row.enabled, created_at=row.created_at)
+
+
+async def create(new: NewWebhook, allow_private: bool, resolve: Resolve) -> CreatedWebhook:
+    await check_target(new.url, allow_private, resolve)
+    secret = new_secret()
+    row = await Webhook.create(
+        uid=uuid.uuid4().hex, url=new.url, events=sorted(set(new.events)), secret=secret, enabled=True
+    )
+    return CreatedWebhook(**_info(row).model_dump(), secret=secret)
+
+
+async def list_all() -> WebhookList:
+    return WebhookList(items=[_info(row) for row in await Webhook.all().order_by("created_at", "id")])
+
+
+async def _find(uid: str) -> Webhook:
+    row = await Webhook.get_or_none(uid=uid) if _is_uid(uid) else None
+    if row is None:
+        raise NotFound(f"no webhook has id {uid!r}")
+    return row
+
+
+def _is_uid(value: str) -> bool:
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+async def update(uid: str, patch: WebhookPatch, allow_private: bool, resolve: Resolve) -> WebhookInfo:
+    row = await _find(uid)
+    changes: dict[str, object] = {}
+    if patch.url is not None:
+        await check_target(patch.url, allow_private, resolve)
+        changes["url"] = patch.url
+    if patch.events is not None:
+        changes["events"] = sorted(set(patch.events))
+    if patch.enabled is not None:
+        changes["enabled"] = patch.enabled
+        if patch.enabled:
+            changes["failing_since"] = None  # a fresh start: 5 more days before it is disabled again
+    if changes:
+        await Webhook.filter(id=row.id).update(**changes)
+        await row.refresh_from_db()
+    return _info(row)
+
+
+async def delete(uid: str) -> None:
+    row = await _find(uid)
+    await Webhook.filter(id=row.id).delete()
+
+
+async def deliveries(uid: str, limit: int, before: int | None) -> DeliveryPage:
+    row = await _find(uid)
+    rows = await store.deliveries_with_attempts(row.id, limit + 1, before)
+    items = [DeliveryInfo.model_validate(delivery) for delivery in rows[:limit]]
+    more = len(rows) > limit
+    return DeliveryPage(items=items, next_cursor=str(await store.delivery_position(items[-1].id)) if more else None)
+
+
+async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) -> DeliveryInfo:
+    """Queue one more attempt of this delivery, same `webhook-id` (the event's id)."""
+    row = await _find(uid)
+    delivery = await WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id) if _is_uid(delivery_uid) else None
+    if delivery is None:
+        raise NotFound(f"webhook {uid!r} has no delivery {delivery_uid!r}")
+    await WebhookDelivery.filter(id=delivery.id).update(
+        status=store.PENDING, next_attempt_at=now or datetime.now(UTC), lease_until=None
+    )
+    (redelivered,) = await store.deliveries_with_attempts(row.id, 1, delivery.id + 1)
+    return DeliveryInfo.model_validate(redelivered)
+
+
+class Dispatcher:
+    """Sends due deliveries, in every worker; woken by each new event, else every POLL_INTERVAL."""
+
+    def __init__(self, client: httpx.AsyncClient, resolve: Resolve = system_resolve, allow_private: bool = False):
+        self.client = client
+        self.resolve = resolve
+        self.allow_private = allow_private
+        self._wake = asyncio.Event()
+
+    def on_events(self, events: list[Event]) -> None:
+        self._wake.set()
+
+    def on_reset(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        failing = False
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                sent = await self.deliver_due(datetime.now(UTC))
+                failing = False
+            except Exception as exc:
+                if not failing:
+                    log.warning("webhook deliveries cannot be read (%s); retrying", f"{type(exc).__name__}: {exc}")
+                failing, sent = True, 0
+            if sent < BATCH:
+                await _wait(stop, POLL_INTERVAL, self._wake)
+
+    async def deliver_due(self, now: datetime) -> int:
+        """Claim and send what is due at `now`; returns how many were sent."""
+        claimed = await store.claim(now, LEASE, BATCH)
+        if claimed:
+            await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+        WEBHOOK_QUEUE.set(await store.pending_count())
+        return len(claimed)
+
+    async def _deliver(self, delivery: store.Claimed, at: datetime) -> None:
+        """Send once, at `at` as far as retries and failures are counted (the signature carries the real time)."""
+        started = time.perf_counter()
+        status_code, error, retry_after = await self._send(delivery, datetime.now(UTC))
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        succeeded = status_code is not None and 200 <= status_code < 300
+        gone = status_code == 410
+        failing_for = at - delivery.failing_since if delivery.failing_since else timedelta(0)
+        disable = gone or (not succeeded and failing_for >= DISABLE_AFTER)
+        next_attempt_at = None
+        if not succeeded and not disable and delivery.attempts < len(RETRY_SCHEDULE):
+            delay = retry_after if retry_after is not None else _jittered(RETRY_SCHEDULE[delivery.attempts])
+            next_attempt_at = at + timedelta(seconds=delay)
+        await store.record_attempt(delivery, at, status_code, error, duration_ms, next_attempt_at, succeeded, disable)
+        outcome = "succeeded" if succeeded else ("disabled" if disable else ("retry" if next_attempt_at else "failed"))
+        WEBHOOK_DELIVERIES.labels(outcome).inc()
+
+    async def _send(self, delivery: store.Claimed, at: datetime) -> tuple[int | None, str | None, float | None]:
+        try:
+            url, address = await check_target(delivery.url, self.allow_private, self.resolve)
+        except InvalidContent as exc:
+            return None, exc.errors[0].message, None
+        timestamp = int(at.timestamp())
+        body = delivery.body.encode()
+        headers = {
+            "webhook-id": delivery.event_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(delivery.secret, delivery.event_id, timestamp, body),
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "host": url.netloc.decode("ascii"),
+        }
+        pinned = url.copy_with(host=address)  # connect to the address that was checked, not a second lookup
+        extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+        try:
+            response = await self.client.post(
+                pinned, content=body, headers=headers, extensions=extensions, timeout=SEND_TIMEOUT,
+                follow_redirects=False,
+            )  # fmt: skip
+        except httpx.TimeoutException:
+            return None, f"no answer within {SEND_TIMEOUT:.0f} s", None
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}"[:500], None
+        return response.status_code, None, _retry_after(response)
+
+
+def _jittered(seconds: float) -> float:
+    return seconds * random.uniform(1 - JITTER, 1 + JITTER)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds (a number or an HTTP date), bounded to 1 s .. 10 h; None when absent or unreadable."""
+    if response.is_success or (raw := response.headers.get("retry-after")) is None:
+        return None
+    raw = raw.strip()
+    try:
+        seconds = float(int(raw)) if raw.isdigit() else (parsedate_to_datetime(raw) - datetime.now(UTC)).total_seconds()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return min(max(seconds, 1.0), float(RETRY_SCHEDULE[-1]))
+
+
+async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*waiters, return_exceptions=True)

@@ -1,0 +1,188 @@
+"""Webhook subscriptions, their deliveries (an outbox written with the events) and every attempt.
+
+Deliveries are created in the write transaction, next to their event (`queue`), so none is lost or invented.
+A worker claims due deliveries with a lease (`claim`): one UPDATE … RETURNING that only matches unleased rows,
+with `FOR UPDATE SKIP LOCKED` on PostgreSQL so that claimers on several hosts pass each other by instead of
+waiting; the lease (not a held lock) covers the send, which happens outside any transaction.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from cms.core.events import Event
+from cms.storage.models import Webhook, WebhookAttempt, WebhookDelivery
+
+PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this worker may send now: until `lease_until`, no other worker will."""
+
+    id: int
+    uid: str
+    webhook_id: int
+    url: str
+    secret: str
+    event_id: str
+    body: str
+    attempts: int
+    failing_since: datetime | None
+
+
+async def queue(events: Sequence[Event], now: datetime) -> None:
+    """Inside the write transaction: a pending delivery of each event to each enabled subscription to its type."""
+    subscriptions = await Webhook.filter(enabled=True).values_list("id", "events")
+    rows = [
+        WebhookDelivery(
+            uid=uuid.uuid4().hex,
+            webhook_id=webhook_id,
+            event_id=event.id,
+            type=event.type,
+            body=event.json().decode(),
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for event in events
+        for webhook_id, types in subscriptions
+        if event.type in types
+    ]
+    if rows:
+        await WebhookDelivery.bulk_create(rows)
+
+
+async def claim(now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+    """Take up to `limit` due deliveries of enabled subscriptions, for `lease`."""
+    connection = connections.get("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    p = ["$1", "$2", "$3", "$4"] if postgres else ["?", "?", "?", "?"]
+    skip_locked = " FOR UPDATE OF d SKIP LOCKED" if postgres else ""
+    sql = (
+        f"UPDATE webhook_delivery SET lease_until = {p[0]} WHERE id IN ("
+        " SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id"
+        f" WHERE d.status = 'pending' AND w.enabled AND d.next_attempt_at <= {p[1]}"
+        f" AND (d.lease_until IS NULL OR d.lease_until < {p[2]})"
+        f" ORDER BY d.next_attempt_at, d.id LIMIT {p[3]}{skip_locked})"
+        " RETURNING id"
+    )
+    # (execute_query drops the rows of an UPDATE … RETURNING on PostgreSQL; execute_query_dict fetches them)
+    rows = await connection.execute_query_dict(sql, [now + lease, now, now, limit])
+    ids = [int(row["id"]) for row in rows]
+    if not ids:
+        return []
+    deliveries = await WebhookDelivery.filter(id__in=ids).select_related("webhook").order_by("next_attempt_at", "id")
+    return [
+        Claimed(
+            id=d.id,
+            uid=d.uid,
+            webhook_id=d.webhook.id,
+            url=d.webhook.url,
+            secret=d.webhook.secret,
+            event_id=d.event_id,
+            body=d.body,
+            attempts=d.attempts,
+            failing_since=d.webhook.failing_since,
+        )
+        for d in deliveries
+    ]
+
+
+async def record_attempt(
+    delivery: Claimed,
+    at: datetime,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: int,
+    next_attempt_at: datetime | None,
+    succeeded: bool,
+    disable: bool,
+) -> None:
+    """One attempt, its outcome on the delivery (pending again, succeeded or failed) and on the subscription."""
+    status = SUCCEEDED if succeeded else (PENDING if next_attempt_at is not None else FAILED)
+    async with in_transaction("default"):
+        await WebhookDelivery.filter(id=delivery.id).update(
+            status=status, attempts=delivery.attempts + 1, next_attempt_at=next_attempt_at, lease_until=None
+        )
+        await WebhookAttempt.create(
+            delivery_id=delivery.id, at=at, status_code=status_code, error=error, duration_ms=duration_ms
+        )
+        if succeeded:
+            await Webhook.filter(id=delivery.webhook_id, failing_since__not_isnull=True).update(failing_since=None)
+        else:
+            await Webhook.filter(id=delivery.webhook_id, failing_since__isnull=True).update(failing_since=at)
+        if disable:
+            await Webhook.filter(id=delivery.webhook_id).update(enabled=False)
+
+
+async def release(delivery_ids: Sequence[int]) -> None:
+    """Give back leases not used (the worker is stopping)."""
+    if delivery_ids:
+        await WebhookDelivery.filter(id__in=list(delivery_ids)).update(lease_until=None)
+
+
+async def pending_count() -> int:
+    return await WebhookDelivery.filter(status=PENDING, webhook__enabled=True).count()
+
+
+async def deliveries_with_attempts(webhook_id: int, limit: int, before: int | None) -> list[dict[str, Any]]:
+    """A page of deliveries (newest first) with their attempts, read by one statement: one consistent snapshot,
+    so a delivery's status always agrees with its attempts."""
+    query = WebhookDelivery.filter(webhook_id=webhook_id)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    ids = await query.order_by("-id").limit(limit).values_list("id", flat=True)
+    if not ids:
+        return []
+    connection = connections.get("default")
+    marks = ", ".join(f"${n}" if connection.capabilities.dialect == "postgres" else "?" for n in range(1, len(ids) + 1))
+    sql = (
+        "SELECT d.id, d.uid, d.event_id, d.type, d.status, d.next_attempt_at,"
+        " a.at AS attempt_at, a.status_code, a.error, a.duration_ms"
+        " FROM webhook_delivery d LEFT JOIN webhook_attempt a ON a.delivery_id = d.id"
+        f" WHERE d.id IN ({marks}) ORDER BY d.id DESC, a.id"
+    )
+    rows = await connection.execute_query_dict(sql, list(ids))
+    page: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        delivery = page.setdefault(
+            int(row["id"]),
+            {
+                "id": row["uid"],
+                "event_id": row["event_id"],
+                "type": row["type"],
+                "status": row["status"],
+                "next_attempt_at": _moment(row["next_attempt_at"]),
+                "attempts": [],
+            },
+        )
+        if row["attempt_at"] is not None:
+            delivery["attempts"].append(
+                {
+                    "at": _moment(row["attempt_at"]),
+                    "status_code": row["status_code"],
+                    "error": row["error"],
+                    "duration_ms": row["duration_ms"],
+                }
+            )
+    return list(page.values())
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp from a raw row: SQLite gives text, PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def delivery_position(uid: str) -> int:
+    """The internal id of a delivery: the cursor of the page after it."""
+    return int((await WebhookDelivery.filter(uid=uid).values_list("id", flat=True))[0])

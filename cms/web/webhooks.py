@@ -1,0 +1,78 @@
+"""Webhook subscriptions, their deliveries and redelivery (`admin`). Each route: auth -> parse -> one service call."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cms.core.numbers import MAX_VERSION, whole_number
+from cms.services import webhooks
+from cms.services.webhooks import NewWebhook, WebhookPatch
+from cms.web import auth, bodies, params
+from cms.web.problems import bad_parameter
+from cms.web.responses import json_response
+
+PRIVATE = {"Cache-Control": "private, no-store"}
+MAX_CURSOR = MAX_VERSION
+
+
+def _target(request: Request) -> tuple[bool, webhooks.Resolve]:
+    return request.app.state.settings.webhook_allow_private, request.app.state.webhook_resolve
+
+
+async def create_webhook(request: Request) -> Response:
+    await auth.require(request, "admin")
+    params.query(request, ())
+    new = await bodies.model(request, NewWebhook)
+    created = await webhooks.create(new, *_target(request))
+    headers = PRIVATE | {"Location": f"/api/v1/webhooks/{created.id}"}
+    return json_response(created.model_dump(mode="json"), 201, headers)
+
+
+async def list_webhooks(request: Request) -> Response:
+    await auth.require(request, "admin")
+    params.query(request, ())
+    return json_response((await webhooks.list_all()).model_dump(mode="json"), headers=PRIVATE)
+
+
+async def update_webhook(request: Request) -> Response:
+    await auth.require(request, "admin")
+    params.query(request, ())
+    patch = await bodies.model(request, WebhookPatch)
+    updated = await webhooks.update(request.path_params["id"], patch, *_target(request))
+    return json_response(updated.model_dump(mode="json"), headers=PRIVATE)
+
+
+async def delete_webhook(request: Request) -> Response:
+    await auth.require(request, "admin")
+    params.query(request, ())
+    await webhooks.delete(request.path_params["id"])
+    return Response(status_code=204)
+
+
+async def list_deliveries(request: Request) -> Response:
+    await auth.require(request, "admin")
+    query = params.query(request, ("limit", "cursor"))
+    cursor = query.get("cursor")
+    before = whole_number(cursor, MAX_CURSOR) if cursor is not None else None
+    if cursor is not None and not before:
+        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    page = await webhooks.deliveries(request.path_params["id"], params.limit(query), before)
+    return json_response(page.model_dump(mode="json"), headers=PRIVATE)
+
+
+async def redeliver(request: Request) -> Response:
+    await auth.require(request, "admin")
+    params.query(request, ())
+    delivery = await webhooks.redeliver(request.path_params["id"], request.path_params["delivery"])
+    request.app.state.webhook_dispatcher.on_events([])  # this worker sends it at once
+    return json_response(delivery.model_dump(mode="json"), 202, PRIVATE)
+
+
+routes = [
+    Route("/api/v1/webhooks", create_webhook, methods=["POST"]),
+    Route("/api/v1/webhooks", list_webhooks, methods=["GET"]),
+    Route("/api/v1/webhooks/{id}", update_webhook, methods=["PATCH"]),
+    Route("/api/v1/webhooks/{id}", delete_webhook, methods=["DELETE"]),
+    Route("/api/v1/webhooks/{id}/deliveries", list_deliveries, methods=["GET"]),
+    Route("/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", redeliver, methods=["POST"]),
+]

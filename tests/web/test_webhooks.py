@@ -1,0 +1,490 @@
+"""Webhooks (SPEC §6) in process: the receiver is a real Starlette app reached through httpx.ASGITransport.
+
+Time is a parameter: `dispatcher.deliver_due(now)` sends what is due at `now`, so retries hours apart take no time.
+"""
+
+import asyncio
+import base64
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from standardwebhooks import Webhook as Verifier
+
+from cms.config import Settings
+from cms.services.webhooks import RETRY_SCHEDULE
+from cms.storage import events
+from cms.web.app import create_app
+from tests.webhooks import Receiver
+
+PUBLIC_URL = "http://93.184.215.14/hook"  # a public address; the ASGI transport never connects to it
+DNS = {"hooks.example": ["93.184.215.14"]}
+
+
+@pytest.fixture
+def receiver():
+    return Receiver()
+
+
+@pytest.fixture
+def resolved():
+    """What the test's resolver answers, per host; literal addresses resolve to themselves."""
+    return dict(DNS)
+
+
+@pytest.fixture
+def allow_private():
+    return False
+
+
+@pytest.fixture
+def app(database_url, receiver, resolved, allow_private):
+    async def resolve(host, port):
+        if host in resolved:
+            return resolved[host]
+        if host.replace(".", "").isdigit() or ":" in host:
+            return [host]
+        raise OSError(f"{host} does not resolve")
+
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver.app))
+    settings = Settings(database_url=database_url, webhook_allow_private=allow_private)
+    return create_app(settings, webhook_client=client, webhook_resolve=resolve)
+
+
+@pytest.fixture
+async def admin(token):
+    return {"Authorization": f"Bearer {await token('admin')}"}
+
+
+@pytest.fixture
+def dispatcher(app):
+    return app.starlette.state.webhook_dispatcher
+
+
+async def _subscribe(client, admin, url=PUBLIC_URL, types=("article.published",)):
+    response = await client.post("/api/v1/webhooks", json={"url": url, "events": list(types)}, headers=admin)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _received(receiver, count, seconds=2.0):
+    deadline = asyncio.get_running_loop().time() + seconds
+    while len(receiver.received) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"{len(receiver.received)} received, not {count}"
+        await asyncio.sleep(0.02)
+    return receiver.received
+
+
+async def _deliveries(client, admin, hook):
+    response = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+async def _settled(client, admin, hook, attempts=1):
+    """The deliveries, once the newest has had `attempts` attempts."""
+    for _ in range(100):
+        items = await _deliveries(client, admin, hook)
+        if items and len(items[0]["attempts"]) >= attempts:
+            return items
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"not attempted {attempts} times: {items}")
+
+
+async def test_a_subscription_is_created_with_a_secret_shown_once(client, admin):
+    response = await client.post(
+        "/api/v1/webhooks", json={"url": PUBLIC_URL, "events": ["article.published"]}, headers=admin
+    )
+
+    assert response.status_code == 201
+    created = response.json()
+    assert list(created) == ["id", "url", "events", "enabled", "created_at", "secret"]
+    assert (created["url"], created["events"], created["enabled"]) == (PUBLIC_URL, ["article.published"], True)
+    assert response.headers["location"] == f"/api/v1/webhooks/{created['id']}"
+    assert created["secret"].startswith("whsec_")
+    assert len(base64.b64decode(created["secret"].removeprefix("whsec_"), validate=True)) == 32
+
+
+async def test_the_listing_never_shows_a_secret(client, admin):
+    created = await _subscribe(client, admin)
+
+    response = await client.get("/api/v1/webhooks", headers=admin)
+
+    assert response.status_code == 200
+    assert response.json() == {"items": [{k: v for k, v in created.items() if k != "secret"}]}
+    assert created["secret"] not in response.text
+
+
+async def test_webhooks_need_the_admin_scope(client, token):
+    writer = {"Authorization": f"Bearer {await token('write', 'preview')}"}
+
+    responses = [
+        await client.get("/api/v1/webhooks", headers=writer),
+        await client.post("/api/v1/webhooks", json={"url": PUBLIC_URL, "events": ["article.published"]}),
+    ]
+
+    assert [r.status_code for r in responses] == [403, 401]
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"url": PUBLIC_URL, "events": ["article.nope"]}, "events/0"),
+        ({"url": PUBLIC_URL, "events": []}, "events"),
+        ({"events": ["article.published"]}, "url"),
+        ({"url": "ftp://93.184.215.14/x", "events": ["article.published"]}, "url"),
+        ({"url": "not a url", "events": ["article.published"]}, "url"),
+        ({"url": "https://nowhere.invalid/x", "events": ["article.published"]}, "url"),
+        ({"url": PUBLIC_URL, "events": ["article.published"], "extra": 1}, "extra"),
+    ],
+)
+async def test_a_bad_subscription_answers_422_at_its_path_and_creates_nothing(client, admin, body, path):
+    response = await client.post("/api/v1/webhooks", json=body, headers=admin)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [error["path"] for error in response.json()["errors"]] == [path]
+    assert (await client.get("/api/v1/webhooks", headers=admin)).json() == {"items": []}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://100.64.0.1/hook",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+    ],
+)
+async def test_a_private_loopback_link_local_or_shared_target_answers_422_at_url(client, admin, url):
+    response = await client.post("/api/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=admin)
+
+    assert response.status_code == 422
+    assert [error["path"] for error in response.json()["errors"]] == ["url"]
+
+
+async def test_a_name_that_resolves_to_a_private_address_answers_422_at_url(client, admin, resolved):
+    resolved["intranet.example"] = ["10.0.0.7"]
+
+    response = await client.post(
+        "/api/v1/webhooks",
+        json={"url": "https://intranet.example/hook", "events": ["article.published"]},
+        headers=admin,
+    )
+
+    assert response.status_code == 422
+    assert "10.0.0.7" in response.json()["errors"][0]["message"]
+
+
+class TestPrivateAllowed:
+    @pytest.fixture
+    def allow_private(self):
+        return True
+
+    async def test_cms_webhook_allow_private_accepts_a_loopback_target(self, client, admin):
+        created = await _subscribe(client, admin, url="http://127.0.0.1:9/hook")
+
+        assert created["url"] == "http://127.0.0.1:9/hook"
+
+
+async def test_a_publish_is_delivered_signed_as_standard_webhooks(client, admin, editor, publish, receiver):
+    hook = await _subscribe(client, admin)
+
+    article = await publish(title="Hello")
+
+    (received,) = await _received(receiver, 1)
+    (event,) = [e for e in await events.after(0, 10) if e.type == "article.published"]
+    assert received.body == event.json()
+    assert Verifier(hook["secret"]).verify(received.body, received.headers)["data"]["id"] == article["id"]
+    assert received.headers["webhook-id"] == event.id
+    assert abs(int(received.headers["webhook-timestamp"]) - datetime.now(UTC).timestamp()) < 10
+    assert received.headers["content-type"] == "application/json"
+    assert received.headers["user-agent"].startswith("cms-webhooks/")
+
+
+async def test_only_the_subscribed_types_are_delivered(client, admin, editor, receiver):
+    hook = await _subscribe(client, admin, types=["article.unpublished"])
+
+    await client.post("/api/v1/articles", json={"title": "Draft"}, headers=editor)
+    await client.post("/api/v1/articles/draft/publish", headers=editor)
+
+    assert await _deliveries(client, admin, hook) == []
+    assert receiver.received == []
+
+
+async def test_a_successful_delivery_is_listed_with_its_attempt(client, admin, publish):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+
+    (event,) = [e for e in await events.after(0, 10) if e.type == "article.published"]
+    assert {k: delivery[k] for k in ("event_id", "type", "status", "next_attempt_at")} == {
+        "event_id": event.id, "type": "article.published", "status": "succeeded", "next_attempt_at": None,
+    }  # fmt: skip
+    (attempt,) = delivery["attempts"]
+    assert (attempt["status_code"], attempt["error"]) == (204, None)
+    assert attempt["duration_ms"] >= 0
+
+
+async def test_a_failed_attempt_is_retried_after_about_five_seconds_with_the_same_id_and_body(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    first_at = datetime.fromisoformat(delivery["attempts"][0]["at"])
+    due = datetime.fromisoformat(delivery["next_attempt_at"])
+
+    sent = await dispatcher.deliver_due(due)
+
+    (delivery,) = await _deliveries(client, admin, hook)
+    assert sent == 1
+    assert 4.5 <= (due - first_at).total_seconds() <= 5.5
+    assert delivery["status"] == "succeeded"
+    assert [a["status_code"] for a in delivery["attempts"]] == [500, 204]
+    first, second = receiver.received
+    assert first.body == second.body
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+
+
+async def test_nothing_is_sent_before_the_retry_is_due(client, admin, publish, receiver, dispatcher):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+
+    sent = await dispatcher.deliver_due(datetime.fromisoformat(delivery["next_attempt_at"]) - timedelta(seconds=1))
+
+    assert sent == 0
+    assert len(receiver.received) == 1
+
+
+async def test_a_retry_after_is_honoured(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(503, retry_after="120")
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+
+    at = datetime.fromisoformat(delivery["attempts"][0]["at"])
+    assert (datetime.fromisoformat(delivery["next_attempt_at"]) - at).total_seconds() == pytest.approx(120, abs=1)
+
+
+async def test_the_retry_schedule_ends_in_failed(client, admin, publish, receiver, dispatcher):
+    hook = await _subscribe(client, admin)
+    receiver.answer(*[500] * (len(RETRY_SCHEDULE) + 1))
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    gaps = []
+
+    for _ in RETRY_SCHEDULE:
+        due = datetime.fromisoformat(delivery["next_attempt_at"])
+        gaps.append((due - datetime.fromisoformat(delivery["attempts"][-1]["at"])).total_seconds())
+        assert await dispatcher.deliver_due(due) == 1
+        (delivery,) = await _deliveries(client, admin, hook)
+
+    assert (delivery["status"], delivery["next_attempt_at"]) == ("failed", None)
+    assert len(delivery["attempts"]) == len(RETRY_SCHEDULE) + 1
+    assert all(0.9 * s <= gap <= 1.1 * s for s, gap in zip(RETRY_SCHEDULE, gaps, strict=True))
+
+
+async def test_410_disables_the_subscription_at_once(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(410)
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+
+    assert (delivery["status"], delivery["next_attempt_at"]) == ("failed", None)
+    (listed,) = (await client.get("/api/v1/webhooks", headers=admin)).json()["items"]
+    assert listed["enabled"] is False
+
+
+async def test_events_raised_while_disabled_are_not_queued(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(410)
+    await publish(title="Hello")
+    await _settled(client, admin, hook)
+
+    await publish(title="While Disabled")
+
+    assert len(await _deliveries(client, admin, hook)) == 1
+
+
+async def test_five_days_of_failures_disable_the_subscription(client, admin, publish, receiver, dispatcher):
+    hook = await _subscribe(client, admin)
+    receiver.answer(*[500] * 8)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    first_failure = datetime.fromisoformat(delivery["attempts"][0]["at"])
+
+    await dispatcher.deliver_due(first_failure + timedelta(days=5, seconds=1))
+
+    (listed,) = (await client.get("/api/v1/webhooks", headers=admin)).json()["items"]
+    assert listed["enabled"] is False
+    (delivery,) = await _deliveries(client, admin, hook)
+    assert delivery["status"] == "failed"
+
+
+async def test_patch_enabled_true_turns_a_subscription_back_on(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(410)
+    await publish(title="Hello")
+    await _settled(client, admin, hook)
+
+    response = await client.patch(f"/api/v1/webhooks/{hook['id']}", json={"enabled": True}, headers=admin)
+    await publish(title="Again")
+
+    assert response.status_code == 200
+    assert response.json()["enabled"] is True
+    assert "secret" not in response.json()
+    items = await _settled(client, admin, hook)
+    assert [item["status"] for item in items] == ["succeeded", "failed"]
+
+
+async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", headers=admin)
+
+    assert response.status_code == 202
+    assert response.json()["status"] == "pending"
+    first, second = await _received(receiver, 2)
+    assert (second.body, second.headers["webhook-id"]) == (first.body, first.headers["webhook-id"])
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert delivery["status"] == "succeeded"
+
+
+async def test_a_target_that_resolves_to_a_private_address_when_sending_is_refused(
+    client, admin, publish, receiver, resolved
+):
+    hook = await _subscribe(client, admin, url="https://hooks.example/hook")
+    resolved["hooks.example"] = ["127.0.0.1"]  # the name now points inside
+
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+    (attempt,) = delivery["attempts"]
+    assert attempt["status_code"] is None
+    assert "127.0.0.1" in attempt["error"]
+    assert receiver.received == []
+
+
+async def test_the_request_keeps_the_name_of_the_target_in_its_host_header(client, admin, publish, receiver):
+    await _subscribe(client, admin, url="https://hooks.example/hook")
+
+    await publish(title="Hello")
+
+    (received,) = await _received(receiver, 1)
+    assert received.headers["host"] == "hooks.example"
+
+
+async def test_deliveries_are_listed_newest_first_by_pages(client, admin, publish):
+    hook = await _subscribe(client, admin)
+    for n in range(3):
+        await publish(title=f"Article {n}")
+    await _settled(client, admin, hook)
+
+    first = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", params={"limit": 2}, headers=admin)
+    second = await client.get(
+        f"/api/v1/webhooks/{hook['id']}/deliveries",
+        params={"limit": 2, "cursor": first.json()["next_cursor"]},
+        headers=admin,
+    )
+
+    event_ids = [item["event_id"] for item in first.json()["items"] + second.json()["items"]]
+    assert event_ids == sorted(event_ids, reverse=True)
+    assert len(event_ids) == 3
+    assert second.json()["next_cursor"] is None
+
+
+async def test_deleting_a_subscription_answers_204_then_404(client, admin):
+    hook = await _subscribe(client, admin)
+
+    deleted = await client.delete(f"/api/v1/webhooks/{hook['id']}", headers=admin)
+    again = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
+
+    assert deleted.status_code == 204
+    assert again.status_code == 404
+    assert again.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/webhooks/nope/deliveries",
+        "/api/v1/webhooks/" + "0" * 32 + "/deliveries",
+    ],
+)
+async def test_an_unknown_webhook_answers_404(client, admin, path):
+    response = await client.get(path, headers=admin)
+
+    assert response.status_code == 404
+
+
+async def test_redelivering_an_unknown_delivery_answers_404(client, admin):
+    hook = await _subscribe(client, admin)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{'f' * 32}/redeliver", headers=admin)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("cursor", ["x", "0", "99999999999999999999"])
+async def test_a_bad_deliveries_cursor_answers_400(client, admin, cursor):
+    hook = await _subscribe(client, admin)
+
+    response = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", params={"cursor": cursor}, headers=admin)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "cursor"
+
+
+@pytest.mark.parametrize("body", [b"{", b"[]", b'{"enabled": "yes"}'])
+async def test_a_bad_patch_answers_4xx_problem(client, admin, body):
+    hook = await _subscribe(client, admin)
+
+    response = await client.patch(
+        f"/api/v1/webhooks/{hook['id']}", content=body, headers=admin | {"Content-Type": "application/json"}
+    )
+
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_app_made_with_its_own_client_closes_it(database_url):
+    app = create_app(Settings(database_url=database_url))
+
+    async with LifespanManager(app):  # type: ignore[arg-type]
+        client = app.starlette.state.webhook_client
+
+    assert client.is_closed
+
+
+async def test_deliveries_are_counted_by_outcome_in_metrics(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    name = 'cms_webhook_deliveries_total{outcome="retry"}'
+    before = (await client.get("/metrics")).text
+    receiver.answer(500)
+
+    await publish(title="Hello")
+    await _settled(client, admin, hook)
+
+    after = (await client.get("/metrics")).text
+    assert _count(after, name) == _count(before, name) + 1
+
+
+def _count(text, name):
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0.0

@@ -1,0 +1,66 @@
+"""A tiny real webhook receiver: a Starlette app that records what it gets and answers as a test tells it."""
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tests.server.process import free_port
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    received: list[Received] = field(default_factory=list)
+    answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    """(status, headers) to answer with, in order; 204 once they are used up."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, *statuses: int, **headers: str) -> None:
+        self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
+
+    def bodies(self) -> list[bytes]:
+        with self.lock:
+            return [r.body for r in self.received]
+
+    @property
+    def app(self) -> Starlette:
+        async def hook(request: Request) -> Response:
+            body = await request.body()
+            with self.lock:
+                self.received.append(Received(dict(request.headers), body))
+                status, headers = self.answers.popleft() if self.answers else (204, {})
+            return Response(status_code=status, headers=headers)
+
+        return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+
+
+@contextlib.contextmanager
+def serve_receiver(receiver: Receiver) -> Iterator[str]:
+    """The receiver under a real uvicorn on 127.0.0.1, in a thread; yields its hook URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(receiver.app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the receiver did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}/hook"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
