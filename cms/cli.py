@@ -1,4 +1,4 @@
-"""The `cms` command: serve, migrate, seed, token create."""
+"""The `cms` command: serve, migrate, seed, token create, user create/list/disable."""
 
 import asyncio
 import os
@@ -20,11 +20,13 @@ from cms.config import ConfigError, Settings
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
-from cms.services import database, seeding, tokens, transfer
+from cms.services import database, seeding, tokens, transfer, users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="A small, strict headless CMS.")
 token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
 app.add_typer(token_app, name="token")
+user_app = typer.Typer(no_args_is_help=True, help="Manage the people who sign in to the editor's page (/admin).")
+app.add_typer(user_app, name="user")
 err = Console(stderr=True, soft_wrap=True)  # no hard wrapping: lines stay greppable in logs
 
 T = TypeVar("T")
@@ -225,6 +227,48 @@ def token_create(
         raise typer.Exit(2) from None
     err.print(f"token {token.name!r} ({token.id}) with scopes {', '.join(token.scopes)}; the secret is shown once:")
     print(secret)
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option("--email", help="The address the person signs in with.")],
+    role: Annotated[str, typer.Option("--role", help="editor (write and preview) or admin (everything).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin instead of generating one.")
+    ] = False,
+) -> None:
+    """Create a person. A generated password is printed once, alone on the last line of stdout."""
+    settings = _settings()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user, secret = _run(settings, lambda: users.create(email, role, password))
+    except (InvalidContent, CMSError) as exc:
+        err.print(f"[red]{_reason(exc)}[/] (e.g. cms user create --email ada@example.org --role editor)")
+        raise typer.Exit(2) from None
+    err.print(f"user {user.email!r} with role {user.role}; sign in at /admin")
+    if password is None:
+        err.print("the password is shown once:")
+        print(secret)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every person: email, role, and whether they are disabled."""
+    settings = _settings()
+    for user in _run(settings, users.everyone):
+        print(f"{user.email}\t{user.role}\t{'disabled' if user.disabled else 'active'}")
+
+
+@user_app.command("disable")
+def user_disable(email: Annotated[str, typer.Option("--email", help="The person to disable.")]) -> None:
+    """The person can no longer sign in; their sessions end at once."""
+    settings = _settings()
+    try:
+        user = _run(settings, lambda: users.disable(email))
+    except CMSError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    err.print(f"user {user.email!r} is disabled and signed out")
 
 
 def main() -> None:

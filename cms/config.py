@@ -27,6 +27,7 @@ VARIABLES: dict[str, str] = {
     "copy while the service answers errors (default 86400)",
     "CMS_ACCESS_LOG": "`false` turns off the access log: one JSON line per request on stdout (default `true`)",
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
+    "CMS_SESSION_IDLE_MINUTES": "Minutes a signed-in session of the editor's page (/admin) lasts unused (default 720)",
     "CMS_MEDIA_DIR": "Directory of uploaded files and their image variants (default `data/media`, relative to the cwd)",
     "CMS_MAX_ASSET_BYTES": "Largest upload accepted (default 20971520, 20 MiB)",
     "CMS_MAX_IMAGE_PIXELS": (
@@ -81,6 +82,7 @@ class Settings:
     cache_stale_if_error: int = 86400
     cache_max_bytes: int = 64 * 1024 * 1024
     access_log: bool = True
+    session_idle_minutes: int = 720
     media_dir: str = "data/media"
     max_asset_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
@@ -111,6 +113,7 @@ class Settings:
             cache_stale_if_error=_int(env, "CMS_CACHE_STALE_IF_ERROR", cls.cache_stale_if_error, 0),
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
             access_log=_bool(env, "CMS_ACCESS_LOG", cls.access_log),
+            session_idle_minutes=_int(env, "CMS_SESSION_IDLE_MINUTES", cls.session_idle_minutes, 1),
             media_dir=env.get("CMS_MEDIA_DIR", "").strip() or cls.media_dir,
             max_asset_bytes=_int(env, "CMS_MAX_ASSET_BYTES", cls.max_asset_bytes, 1024),
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),

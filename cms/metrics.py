@@ -16,6 +16,7 @@ LATENCY = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
 CACHE_LOOKUPS = Counter("cms_delivery_cache_lookups", "Delivery cache lookups", ["result"])
+SIGN_INS = Counter("cms_sign_ins", "Sign-ins to the editor's page by outcome", ["outcome"])
 VARIANTS = Counter("cms_asset_variants", "Image variants made (first requests), by outcome", ["outcome"])
 EVENTS_WRITTEN = Counter("cms_events_written", "Events written to the log", ["type"])
 OPEN_STREAMS = Gauge("cms_event_streams_open", "Open event streams (GET /api/v1/events)", multiprocess_mode="livesum")

@@ -41,6 +41,9 @@ TABLES = (
     "webhook",
     "webhook_delivery",
     "webhook_attempt",
+    "cms_user",
+    "user_session",
+    "sign_in_failure",
 )
 
 

@@ -51,6 +51,11 @@ def _publication(article: ArticleRow) -> Publication:
     )
 
 
+async def state(slug: str, locale: str) -> Publication:
+    """Where the article stands now (published, scheduled for when)."""
+    return _publication(await find(slug, locale))
+
+
 def _event(type: str, article: ArticleRow, version: int) -> NewEvent:
     return article_event(type, article.uid, article.slug, article.locale, version)
 

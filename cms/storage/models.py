@@ -164,6 +164,48 @@ class Token(Model):
         table = "token"
 
 
+class User(Model):
+    """A person who signs in to the editor's page. Only the Argon2id hash of the password is stored."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    role = fields.CharField(max_length=16)
+    password_hash = fields.CharField(max_length=200)
+    disabled = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "cms_user"
+
+
+class UserSession(Model):
+    """A signed-in browser: the SHA-256 of the cookie's secret, its CSRF token, and when it was last used."""
+
+    id = fields.IntField(primary_key=True)
+    secret_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    csrf_token = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "user_session"
+
+
+class SignInFailure(Model):
+    """A wrong password (or unknown email) for one email, kept for the sign-in rate limit."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sign_in_failure"
+        indexes = (("email", "created_at"),)
+
+
 class Asset(Model):
     """An uploaded file, stored once per content (`sha256`), its `uid` the start of that hash."""
 

@@ -16,7 +16,7 @@ from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
-from cms.web import assets, changes, delivery, history, listing, management, metrics, openapi, ops
+from cms.web import admin, assets, changes, delivery, history, listing, management, metrics, openapi, ops
 from cms.web import webhooks as webhook_routes
 from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
@@ -98,6 +98,7 @@ def create_app(
             *ops.routes,
             *metrics.routes,
             *openapi.routes(),
+            *admin.routes,
         ],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

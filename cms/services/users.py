@@ -1,0 +1,135 @@
+"""People who sign in to the editor's page: Argon2id password hashes, roles that map onto token scopes,
+and the sign-in rate limit (more than 5 failures for one email in 15 minutes refuse the next attempts).
+"""
+
+import asyncio
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from tortoise.exceptions import IntegrityError
+
+from cms.core.errors import Conflict, InvalidContent, NotFound
+from cms.services.tokens import SCOPES
+from cms.storage.models import SignInFailure, User
+
+Role = Literal["editor", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+SCOPES_OF_ROLE: dict[str, tuple[str, ...]] = {"editor": ("write", "preview"), "admin": SCOPES}
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_HASHER = PasswordHasher()  # Argon2id with the library's current recommended parameters
+# Verified against when the email is unknown, so that the answer takes as long as for a known one.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    role: str
+    disabled: bool
+    created_at: datetime
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return SCOPES_OF_ROLE[self.role]
+
+
+class TooManyFailures(Exception):
+    """More than MAX_FAILURES wrong sign-ins for this email within FAILURE_WINDOW: wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins: retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def info(user: User) -> UserInfo:
+    return UserInfo(id=user.id, email=user.email, role=user.role, disabled=user.disabled, created_at=user.created_at)
+
+
+def normal_email(email: str) -> str:
+    """Trimmed and lower-cased; a NUL or other control character (which PostgreSQL refuses in text) dropped."""
+    return "".join(ch for ch in email.strip().lower() if ch.isprintable())[:254]
+
+
+def _checked(email: str, role: str, password: str) -> str:
+    address = normal_email(email)
+    if not _EMAIL.fullmatch(address) or address != email.strip().lower():
+        raise InvalidContent.at("email", f"email {email!r} is not valid: use an address such as 'ada@example.org'")
+    if role not in ROLES:
+        raise InvalidContent.at("role", f"role {role!r} is not valid: use one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"the password is too short ({len(password)} characters): use at least {MIN_PASSWORD_LENGTH}"
+        raise InvalidContent.at("password", message)
+    return address
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(18)
+
+
+async def create(email: str, role: str, password: str | None = None) -> tuple[UserInfo, str]:
+    """A new person and their password (generated when not given); Conflict when the email is taken."""
+    password = new_password() if password is None else password
+    address = _checked(email, role, password)
+    password_hash = await asyncio.to_thread(_HASHER.hash, password)
+    try:
+        user = await User.create(email=address, role=role, password_hash=password_hash)
+    except IntegrityError:
+        raise Conflict(f"a user with email {address!r} exists already: choose another email") from None
+    return info(user), password
+
+
+async def everyone() -> list[UserInfo]:
+    return [info(user) for user in await User.all().order_by("email")]
+
+
+async def get(user_id: int) -> UserInfo | None:
+    user = await User.get_or_none(id=user_id, disabled=False)
+    return None if user is None else info(user)
+
+
+async def disable(email: str) -> UserInfo:
+    """The person can no longer sign in, and every session they have ends now."""
+    address = normal_email(email)
+    if await User.filter(email=address).update(disabled=True) == 0:
+        raise NotFound(f"no user has email {address!r}: see 'cms user list'")
+    user = await User.get(email=address)
+    await user.sessions.all().delete()  # type: ignore[attr-defined]
+    return info(user)
+
+
+async def authenticate(email: str, password: str, now: datetime | None = None) -> UserInfo | None:
+    """The enabled person with this email and password, or None; TooManyFailures while the email is locked."""
+    now = now or datetime.now(UTC)
+    address = normal_email(email)
+    recent = SignInFailure.filter(email=address, created_at__gt=now - FAILURE_WINDOW)
+    if await recent.count() >= MAX_FAILURES:
+        oldest = await recent.order_by("-created_at").offset(MAX_FAILURES - 1).first()
+        assert oldest is not None
+        raise TooManyFailures(max(1, int((oldest.created_at + FAILURE_WINDOW - now).total_seconds()) + 1))
+    user = await User.get_or_none(email=address)
+    matches = await asyncio.to_thread(_verify, user.password_hash if user else _DUMMY_HASH, password)
+    if matches and user is not None and not user.disabled:
+        if _HASHER.check_needs_rehash(user.password_hash):  # stored with older parameters than today's
+            password_hash = await asyncio.to_thread(_HASHER.hash, password)
+            await User.filter(id=user.id).update(password_hash=password_hash)
+        return info(user)
+    await SignInFailure.create(email=address, created_at=now)
+    await SignInFailure.filter(created_at__lt=now - FAILURE_WINDOW).delete()  # nobody needs the old ones
+    return None
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,359 @@
+"""The articles and the editor: save with the draft tag the editor started from, and when somebody saved in
+between, show both versions and let the person choose. Every change goes through the services the API uses.
+"""
+
+import difflib
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from cms.core.article import Article, ArticleInput
+from cms.core.blocks import error_list
+from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
+from cms.core.markdown_in import parse_markdown
+from cms.core.render import markdown as markdown_format
+from cms.services import catalogue, drafts, publishing, revisions
+from cms.services.sessions import Session
+from cms.web import params
+from cms.web.admin.render import error_page, page
+from cms.web.admin.session import signed_in
+
+STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Scheduled"}
+DONE = {
+    "created": "Created.",
+    "save": "Saved.",
+    "keep": "Saved: your version is now the draft.",
+    "publish": "Published.",
+    "schedule": "Scheduled.",
+    "unpublish": "Unpublished: the article is a draft again.",
+    "restored": "Restored: that version is the draft again, as a new version.",
+    "deleted": "Deleted.",
+}
+_FORM_FIELDS = ("title", "slug", "tags", "summary", "body", "author", "etag")
+
+
+def body_markdown(article: Article) -> str:
+    """The article as Markdown without its `# title` line: the Title field holds that."""
+    return markdown_format.article(article).decode().partition("\n")[2].lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the editor's form holds: text exactly as typed, and the tag of the draft it started from."""
+
+    title: str = ""
+    slug: str = ""
+    tags: str = ""
+    summary: str = ""
+    body: str = ""
+    author: str = ""
+    etag: str = ""
+
+    @classmethod
+    def of(cls, article: Article, tag: str) -> "Draft":
+        tags = ", ".join(article.tags)
+        summary, author = article.summary or "", article.author or ""
+        return cls(article.title, article.slug, tags, summary, body_markdown(article), author, tag)
+
+    @classmethod
+    def from_form(cls, form: FormData | dict[str, str]) -> "Draft":
+        values = {name: str(form.get(name, "")).replace("\r\n", "\n") for name in _FORM_FIELDS}
+        return cls(**values)
+
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    def source(self) -> str:
+        """The Markdown input of the API: front matter from the fields (JSON strings are YAML), then the Body."""
+        meta: dict[str, Any] = {"title": self.title}
+        meta |= {"slug": self.slug.strip()} if self.slug.strip() else {}
+        meta |= {"tags": self.tag_list()} if self.tag_list() else {}
+        meta |= {"summary": self.summary} if self.summary.strip() else {}
+        meta |= {"author": self.author} if self.author.strip() else {}
+        front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
+        return f"---\n{front}\n---\n{self.body}"
+
+    def to_input(self) -> ArticleInput:
+        return parse_markdown(self.source())
+
+    def lines(self) -> list[str]:
+        head = [f"Title: {self.title}", f"Slug: {self.slug}", f"Tags: {', '.join(self.tag_list())}"]
+        return [*head, f"Summary: {self.summary}", "", *self.body.rstrip("\n").split("\n")]
+
+    def same_text(self, other: "Draft") -> bool:
+        return self.lines() == other.lines()
+
+
+def line_diff(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
+    """Every line, marked '-' when only `mine` has it, '+' when only `theirs` has it (difflib's opcodes)."""
+    marked: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if op == "equal":
+            marked += [(" ", line) for line in mine[a1:a2]]
+            continue
+        marked += [("-", line) for line in mine[a1:a2]]
+        marked += [("+", line) for line in theirs[b1:b2]]
+    return marked
+
+
+def field_errors(errors: list[dict[str, str]]) -> dict[str, list[str]]:
+    """Errors by the field they concern: the content's paths (`sections/…`, `front_matter`) belong to the Body."""
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        head = error["path"].split("/", 1)[0]
+        name = head if head in ("title", "slug", "tags", "summary", "publish_at") else "body"
+        where = "" if name != "body" or not error["path"] else f"{error['path']}: "
+        by_field.setdefault(name, []).append(where + error["message"])
+    return by_field
+
+
+def _invalid(exc: Exception) -> dict[str, list[str]]:
+    if isinstance(exc, ValidationError):
+        return field_errors(error_list(exc))
+    if isinstance(exc, InvalidContent):
+        return field_errors([{"path": e.path, "message": e.message} for e in exc.errors])
+    return {"slug": [str(exc)]}  # Conflict: the slug is taken
+
+
+def _locale(request: Request) -> str:
+    given = request.query_params.get("locale")
+    return params.locale({"locale": given} if given else {}, request.app.state.settings.default_locale)
+
+
+def edit_url(request: Request, slug: str, locale: str, **query: str) -> str:
+    if locale != request.app.state.settings.default_locale:
+        query = {"locale": locale, **query}
+    return f"/admin/articles/{slug}/edit" + (f"?{urlencode(query)}" if query else "")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+@signed_in("write")
+async def articles(request: Request, session: Session) -> Response:
+    q = request.query_params.get("q", "")
+    default = request.app.state.settings.default_locale
+    rows = [
+        {
+            "title": entry.title, "locale": entry.locale, "updated_at": entry.updated_at,
+            "status_label": STATUS_LABEL.get(entry.status, entry.status),
+            "edit_url": edit_url(request, entry.slug, entry.locale),
+        }
+        for entry in await catalogue.drafts(q)
+    ]  # fmt: skip
+    notice = DONE.get(request.query_params.get("done", ""), "")
+    return page(request, "articles.html", session, articles=rows, q=q, default_locale=default, notice=notice)
+
+
+async def _editor(
+    request: Request, session: Session, draft: Draft, *, slug: str | None, locale: str, status: int = 200, **extra: Any
+) -> Response:
+    """The editor page; for a saved article, its state and the Preview of its saved draft."""
+    context: dict[str, Any] = {"is_new": slug is None, "draft": draft, "form_action": "/admin/articles/new"}
+    if slug is not None:
+        current, _ = await drafts.read(slug, locale)
+        state = await publishing.state(current.slug, locale)
+        context |= {
+            "form_action": edit_url(request, current.slug, locale),
+            "revisions_url": edit_url(request, current.slug, locale).replace("/edit", "/revisions", 1),
+            "saved_title": current.title,
+            "status_label": STATUS_LABEL.get(current.status, current.status),
+            "version": current.version,
+            "published_at": _when(current.published_at),
+            "scheduled_at": _when(state.scheduled_at),
+            "preview": Markup(request.app.state.formats["html"].article(current).decode()),
+        }
+    return page(request, "editor.html", session, status, **(context | extra))
+
+
+@signed_in("write")
+async def new_article(request: Request, session: Session) -> Response:
+    return await _editor(request, session, Draft(), slug=None, locale=_locale(request))
+
+
+@signed_in("write", keeps_text=True)
+async def create_article(request: Request, session: Session) -> Response:
+    mine = Draft.from_form(await request.form())
+    locale = request.app.state.settings.default_locale
+    try:
+        article = await drafts.create(mine.to_input(), locale, session.user.email)
+    except (ValidationError, InvalidContent, Conflict) as exc:
+        alert = "The article was not saved: see the errors next to the fields."
+        return await _editor(
+            request, session, mine, slug=None, locale=locale, status=422, alert=alert, errors=_invalid(exc)
+        )
+    return RedirectResponse(edit_url(request, article.slug, article.locale, done="created"), status_code=303)
+
+
+@signed_in("write")
+async def edit_article(request: Request, session: Session) -> Response:
+    slug, locale = request.path_params["slug"], _locale(request)
+    try:
+        current, tag = await drafts.read(slug, locale)
+    except Moved as moved:
+        return RedirectResponse(edit_url(request, moved.slug, locale), status_code=303)
+    except NotFound as exc:
+        return error_page(request, session, 404, "No such article", str(exc))
+    notice = DONE.get(request.query_params.get("done", ""), "")
+    return await _editor(request, session, Draft.of(current, tag), slug=slug, locale=locale, notice=notice)
+
+
+def _publish_at(form: FormData) -> datetime:
+    raw = str(form.get("publish_at", "")).strip()
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        message = (
+            f"{raw!r} is not a date and time: choose one, e.g. 2030-01-31T09:00 (UTC)"
+            if raw
+            else ("choose the date and time to publish at (UTC)")
+        )
+        raise InvalidContent.at("publish_at", message) from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@signed_in("write", keeps_text=True)
+async def change_article(request: Request, session: Session) -> Response:
+    """Save, Keep mine, Take theirs, Publish, Schedule, Unpublish, Delete: the editor's buttons."""
+    slug, locale = request.path_params["slug"], _locale(request)
+    form = await request.form()
+    mine, action, who = Draft.from_form(form), str(form.get("action", "save")), session.user.email
+    if action == "take":
+        return RedirectResponse(edit_url(request, slug, locale), status_code=303)
+    try:
+        if action == "delete" and form.get("confirm") != "yes":
+            current, _ = await drafts.read(slug, locale)
+            return page(
+                request, "delete.html", session, title=current.title, etag=mine.etag,
+                form_action=edit_url(request, slug, locale), cancel_url=edit_url(request, slug, locale),
+            )  # fmt: skip
+        if action == "delete":
+            await publishing.delete(slug, locale, [mine.etag])
+            return RedirectResponse("/admin?done=deleted", status_code=303)
+        at = _publish_at(form) if action == "schedule" else None
+        current, tag = await drafts.read(slug, locale)
+        expected = str(form.get("their_etag", "")) if action == "keep" else mine.etag
+        if action in ("save", "keep") or not mine.same_text(Draft.of(current, tag)):
+            article = await drafts.replace(slug, locale, mine.to_input(), [expected], who)
+            slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
+        elif expected != tag:
+            raise StaleDraft(current.id, current.version)
+        if action in ("publish", "schedule"):
+            await publishing.publish(slug, locale, [tag], at=at)
+        elif action == "unpublish":
+            await publishing.unpublish(slug, locale, [tag])
+    except StaleDraft:
+        return await _conflict(request, session, slug, locale, mine)
+    except (ValidationError, InvalidContent, Conflict) as exc:
+        alert = "Nothing was changed: see the errors next to the fields."
+        return await _editor(
+            request, session, mine, slug=slug, locale=locale, status=422, alert=alert, errors=_invalid(exc)
+        )
+    except (NotFound, Moved) as exc:
+        message = f"The article is gone or was renamed meanwhile ({exc}). Your text is below: copy it."
+        return page(request, "error.html", session, 404, heading="Article not found", message=message)
+    return RedirectResponse(edit_url(request, slug, locale, done=action), status_code=303)
+
+
+async def _conflict(request: Request, session: Session, slug: str, locale: str, mine: Draft) -> Response:
+    current, tag = await drafts.read(slug, locale)
+    theirs = Draft.of(current, tag)
+    latest = (await revisions.history(slug, locale, 1, None)).items[0]
+    alert = (
+        f"{latest.token_name or 'Somebody'} saved this article after you opened it. Their version is beside yours, "
+        "with the differences marked: keep yours or take theirs. Nothing has been overwritten."
+    )
+    conflict = {
+        "who": latest.token_name,
+        "when": _when(latest.created_at),
+        "diff": line_diff(mine.lines(), theirs.lines()),
+    }
+    return await _editor(
+        request, session, replace(mine, etag=mine.etag), slug=slug, locale=locale, status=409, alert=alert,
+        theirs=conflict, their_etag=tag,
+    )  # fmt: skip
+
+
+async def resume(request: Request, session: Session, kept: dict[str, str]) -> Response:
+    """After signing in again: the editor with the text the ended session had, not saved yet."""
+    draft = Draft.from_form(kept)
+    path = kept["action_url"]
+    notice = "You are signed in again. Your text is as you left it, not saved yet: press Save to keep it."
+    if path == "/admin/articles/new":
+        return await _editor(request, session, draft, slug=None, locale=_locale(request), notice=notice)
+    slug = path.removeprefix("/admin/articles/").partition("/")[0]
+    try:
+        return await _editor(request, session, draft, slug=slug, locale=_locale(request), notice=notice)
+    except (NotFound, Moved):
+        return await _editor(request, session, draft, slug=None, locale=_locale(request), notice=notice)
+
+
+@signed_in("write")
+async def history(request: Request, session: Session) -> Response:
+    return await _history(request, session)
+
+
+async def _history(request: Request, session: Session, alert: str = "", status: int = 200) -> Response:
+    slug, locale = request.path_params["slug"], _locale(request)
+    try:
+        current, tag = await drafts.read(slug, locale)
+        listed = await revisions.history(slug, locale, 200, None)
+    except (NotFound, Moved) as exc:
+        return error_page(request, session, 404, "No such article", str(exc))
+    now = Draft.of(current, tag).lines()
+    items = []
+    for item in listed.items:
+        document = (await revisions.get(slug, locale, item.version)).document
+        then = current.model_copy(update={name: getattr(document, name) for name in type(document).model_fields})
+        items.append(
+            {
+                "version": item.version, "who": item.token_name, "when": item.created_at,
+                "current": item.version == current.version, "diff": line_diff(now, Draft.of(then, "").lines()),
+                "restore_url": f"/admin/articles/{current.slug}/revisions/{item.version}/restore"
+                + (f"?locale={locale}" if locale != request.app.state.settings.default_locale else ""),
+            }
+        )  # fmt: skip
+    return page(
+        request, "revisions.html", session, status, title=current.title, revisions=items, etag=tag, alert=alert,
+        edit_url=edit_url(request, current.slug, locale),
+    )  # fmt: skip
+
+
+@signed_in("write")
+async def restore(request: Request, session: Session) -> Response:
+    slug, locale = request.path_params["slug"], _locale(request)
+    version = params_version(request.path_params["version"])
+    etag = str((await request.form()).get("etag", ""))
+    try:
+        article = await revisions.restore(slug, locale, version, [etag], session.user.email)
+    except StaleDraft:
+        alert = "Somebody saved this article since this page was loaded: look at the revisions again, then restore."
+        return await _history(request, session, alert=alert, status=409)
+    except (NotFound, Moved) as exc:
+        return error_page(request, session, 404, "Not found", str(exc))
+    return RedirectResponse(edit_url(request, article.slug, locale, done="restored"), status_code=303)
+
+
+def params_version(raw: str) -> int:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+routes = [
+    Route("/admin", articles, methods=["GET"]),
+    Route("/admin/articles/new", new_article, methods=["GET"]),
+    Route("/admin/articles/new", create_article, methods=["POST"]),
+    Route("/admin/articles/{slug}/edit", edit_article, methods=["GET"]),
+    Route("/admin/articles/{slug}/edit", change_article, methods=["POST"]),
+    Route("/admin/articles/{slug}/revisions", history, methods=["GET"]),
+    Route("/admin/articles/{slug}/revisions/{version}/restore", restore, methods=["POST"]),
+]

@@ -1,0 +1,85 @@
+"""Admins only: API tokens (create, revoke) and the people who sign in (create, disable)."""
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from cms.core.errors import Conflict, InvalidContent, NotFound
+from cms.services import tokens, users
+from cms.services.sessions import Session
+from cms.web.admin.render import page
+from cms.web.admin.session import signed_in
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, InvalidContent):
+        return "; ".join(error.message for error in exc.errors)
+    return str(exc)
+
+
+async def _tokens_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:
+    return page(request, "tokens.html", session, status, tokens=await tokens.active(), scopes=tokens.SCOPES, **context)
+
+
+@signed_in("admin")
+async def token_list(request: Request, session: Session) -> Response:
+    return await _tokens_page(request, session, name="")
+
+
+@signed_in("admin")
+async def token_create(request: Request, session: Session) -> Response:
+    form = await request.form()
+    name, scopes = str(form.get("name", "")), [str(scope) for scope in form.getlist("scope")]
+    try:
+        created, secret = await tokens.create(name, scopes)
+    except InvalidContent as exc:
+        return await _tokens_page(request, session, 422, name=name, alert=_message(exc))
+    return await _tokens_page(request, session, 201, name="", created=created, secret=secret)
+
+
+@signed_in("admin")
+async def token_revoke(request: Request, session: Session) -> Response:
+    try:
+        await tokens.revoke(request.path_params["token_id"])
+    except NotFound as exc:
+        return await _tokens_page(request, session, 404, name="", alert=_message(exc))
+    return RedirectResponse("/admin/tokens", status_code=303)
+
+
+async def _users_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:
+    return page(request, "users.html", session, status, people=await users.everyone(), roles=users.ROLES, **context)
+
+
+@signed_in("admin")
+async def user_list(request: Request, session: Session) -> Response:
+    return await _users_page(request, session, email="")
+
+
+@signed_in("admin")
+async def user_create(request: Request, session: Session) -> Response:
+    form = await request.form()
+    email, role = str(form.get("email", "")), str(form.get("role", ""))
+    try:
+        created, password = await users.create(email, role)
+    except (InvalidContent, Conflict) as exc:
+        return await _users_page(request, session, 422, email=email, alert=_message(exc))
+    return await _users_page(request, session, 201, email="", created=created, password=password)
+
+
+@signed_in("admin")
+async def user_disable(request: Request, session: Session) -> Response:
+    try:
+        await users.disable(str((await request.form()).get("email", "")))
+    except NotFound as exc:
+        return await _users_page(request, session, 404, email="", alert=_message(exc))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+routes = [
+    Route("/admin/tokens", token_list, methods=["GET"]),
+    Route("/admin/tokens", token_create, methods=["POST"]),
+    Route("/admin/tokens/{token_id}/revoke", token_revoke, methods=["POST"]),
+    Route("/admin/users", user_list, methods=["GET"]),
+    Route("/admin/users", user_create, methods=["POST"]),
+    Route("/admin/users/disable", user_disable, methods=["POST"]),
+]

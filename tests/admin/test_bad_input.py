@@ -1,0 +1,73 @@
+"""Hostile input to the page's forms and paths: an error shown on the page or a problem+json, never a 500."""
+
+from tests.admin.conftest import csrf_of
+from tests.admin.test_editor import form_of, new_article
+
+
+async def test_a_sign_in_with_a_nul_in_the_email_is_a_wrong_sign_in(client, sign_in):
+    answer = await sign_in("ed\x00@example.org", "whatever password")
+
+    assert answer.status_code == 200
+    assert "The email or the password is wrong." in answer.text
+
+
+async def test_a_json_sign_in_is_refused_for_its_missing_csrf_token(client):
+    answer = await client.post("/admin/sign-in", json={"email": "a@example.org", "password": "x"})
+
+    assert answer.status_code == 403
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_search_with_a_nul_finds_nothing(client, signed_in):
+    answer = await client.get("/admin", params={"q": "a\x00b"})
+
+    assert answer.status_code == 200
+    assert "No article matches" in answer.text
+
+
+async def test_a_title_with_a_nul_is_shown_as_an_error_next_to_the_title(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    answer = await client.post(page.url.path, data=form_of(page, title="a\x00b", action="save"))
+
+    assert answer.status_code == 422
+    assert '<ul class="field-errors" id="title-errors"><li>text must not contain the NUL character' in answer.text
+
+
+async def test_a_taken_slug_is_shown_next_to_the_slug(client, signed_in):
+    await new_article(client, title="First", slug="taken")
+    page = await client.get(await new_article(client, title="Second"))
+
+    answer = await client.post(page.url.path, data=form_of(page, slug="taken", action="save"))
+
+    assert answer.status_code == 422
+    assert '<ul class="field-errors" id="slug-errors"><li>slug &#39;taken&#39; is already taken' in answer.text
+
+
+async def test_unknown_articles_and_revisions_are_404_pages(client, signed_in):
+    await new_article(client)
+    page = await client.get("/admin")
+
+    for path in ("/admin/articles/Not%20A%20Slug/edit", "/admin/articles/nope/edit", "/admin/articles/nope/revisions"):
+        assert (path, (await client.get(path)).status_code) == (path, 404)
+    for version in ("abc", "0", "99999999999999999999"):
+        restore = await client.post(f"/admin/articles/hello/revisions/{version}/restore", data={"csrf": csrf_of(page)})
+        assert (version, restore.status_code) == (version, 404)
+
+
+async def test_admin_forms_with_bad_values_show_the_error(client, person, sign_in):
+    await sign_in(await person("admin"))
+    page = await client.get("/admin/users")
+    csrf = csrf_of(page)
+
+    bad_email = await client.post("/admin/users", data={"csrf": csrf, "email": "x\x00@example.org", "role": "editor"})
+    bad_role = await client.post("/admin/users", data={"csrf": csrf, "email": "x@example.org", "role": "boss"})
+    unknown = await client.post("/admin/users/disable", data={"csrf": csrf, "email": "nobody\x00@example.org"})
+    no_scope = await client.post("/admin/tokens", data={"csrf": csrf, "name": "site"})
+    revoke = await client.post("/admin/tokens/" + "f" * 32 + "/revoke", data={"csrf": csrf})
+
+    assert bad_email.status_code == 422 and "is not valid: use an address such as" in bad_email.text
+    assert bad_role.status_code == 422 and "role &#39;boss&#39; is not valid" in bad_role.text
+    assert unknown.status_code == 404
+    assert no_scope.status_code == 422
+    assert revoke.status_code == 404

@@ -1,0 +1,214 @@
+"""The editor over HTTP: writing Markdown, conflicts, errors beside their field, publishing, revisions."""
+
+import html
+import re
+
+import httpx
+
+from tests.admin.conftest import PASSWORD, csrf_of
+
+BODY = "Intro paragraph.\n\n## Why\n\nBecause it helps.\n"
+
+
+async def new_article(client: httpx.AsyncClient, title: str = "Hello", body: str = BODY, **fields: str) -> str:
+    """Create through the page; returns the editor's URL."""
+    form = await client.get("/admin/articles/new")
+    data = {"csrf": csrf_of(form), "title": title, "body": body, "action": "save", **fields}
+    created = await client.post("/admin/articles/new", data=data)
+    assert created.status_code == 303, created.text
+    return created.headers["location"].partition("?")[0]
+
+
+def hidden(page: httpx.Response, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def form_of(page: httpx.Response, **changes: str) -> dict[str, str]:
+    """The editor's form as the browser would send it, with `changes` typed in."""
+    data = {"csrf": csrf_of(page), "etag": hidden(page, "etag"), "author": hidden(page, "author")}
+    for name in ("title", "slug", "tags"):
+        data[name] = html.unescape(re.findall(rf'<input id="{name}" name="{name}" value="([^"]*)"', page.text)[0])
+    for name in ("summary", "body"):
+        data[name] = html.unescape(re.findall(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', page.text, re.S)[0])
+    return data | changes
+
+
+async def test_an_article_written_in_markdown_is_a_draft_with_sections_made_by_the_person(client, signed_in, editor):
+    url = await new_article(client, title="Hello", body=BODY, tags="a, b")
+
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    history = await client.get("/api/v1/articles/hello/revisions", headers=editor)
+
+    assert url == "/admin/articles/hello/edit"
+    assert [s["heading"] for s in draft.json()["sections"]] == [None, "Why"]
+    assert draft.json()["tags"] == ["a", "b"]
+    assert history.json()["items"][0]["token_name"] == "editor@example.org"
+
+
+async def test_the_editor_shows_the_saved_draft_in_the_preview_region(client, signed_in):
+    url = await new_article(client)
+
+    page = await client.get(url)
+
+    assert page.status_code == 200
+    assert '<section aria-labelledby="preview-heading" class="preview">' in page.text
+    assert '<section id="why">\n<h2>Why</h2>\n<p>Because it helps.</p>' in page.text
+
+
+async def test_a_save_from_a_stale_editor_shows_both_versions_and_overwrites_nothing(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+    patched = await client.patch(
+        "/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": '"*"'}
+    )
+    assert patched.status_code == 200, patched.text
+
+    answer = await client.post(page.url.path, data=form_of(page, title="Mine"))
+
+    assert answer.status_code == 409
+    assert "saved this article after you opened it" in answer.text
+    assert "<del>- Title: Mine</del><ins>+ Title: Theirs</ins>" in answer.text.replace("\n", "")
+    assert '<input id="title" name="title" value="Mine"' in answer.text
+    assert hidden(answer, "their_etag") == patched.headers["etag"].strip('"')
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    assert draft.json()["title"] == "Theirs"
+
+
+async def test_keep_mine_saves_my_version_over_theirs(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+    await client.patch("/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": "*"})
+    conflict = await client.post(page.url.path, data=form_of(page, title="Mine"))
+
+    kept = await client.post(
+        page.url.path, data=form_of(conflict, their_etag=hidden(conflict, "their_etag"), action="keep")
+    )
+
+    assert kept.status_code == 303
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    assert draft.json()["title"] == "Mine"
+
+
+async def test_take_theirs_returns_to_the_editor_with_their_version(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+    await client.patch("/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": "*"})
+    conflict = await client.post(page.url.path, data=form_of(page, title="Mine"))
+
+    taken = await client.post(page.url.path, data=form_of(conflict, action="take"), follow_redirects=True)
+
+    assert taken.status_code == 200
+    assert '<input id="title" name="title" value="Theirs"' in taken.text
+
+
+async def test_a_validation_error_is_shown_next_to_the_field_it_concerns(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    answer = await client.post(page.url.path, data=form_of(page, slug="Not A Slug", action="save"))
+
+    assert answer.status_code == 422
+    errors = re.search(r'<ul class="field-errors" id="slug-errors"><li>(.*?)</li>', answer.text)
+    assert errors and "Not A Slug" in errors.group(1)
+    assert 'aria-invalid="true"' in answer.text
+
+
+async def test_a_script_in_the_title_is_shown_as_text(client, signed_in):
+    url = await new_article(client, title="<script>alert(1)</script>", slug="scripted")
+
+    listing, page = await client.get("/admin"), await client.get(url)
+
+    for text in (listing.text, page.text):
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+async def test_text_typed_when_the_session_ended_comes_back_after_signing_in(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+    client.cookies.delete("cms_session", path="/admin")
+
+    refused = await client.post(page.url.path, data=form_of(page, body="Typed while signed out.\n"))
+    data = {"csrf": csrf_of(refused), "email": signed_in, "password": PASSWORD}
+    data |= {name: hidden(refused, name) for name in ("kept_action_url", "kept_title", "kept_body", "kept_etag")}
+    back = await client.post("/admin/sign-in", data=data)
+
+    assert refused.status_code == 200
+    assert "<h1>Sign in</h1>" in refused.text
+    assert back.status_code == 200
+    assert "Typed while signed out.\n</textarea>" in back.text
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    assert draft.json()["sections"][0]["blocks"][0]["spans"][0]["text"] == "Intro paragraph."
+
+
+async def test_publish_from_the_editor_puts_the_article_on_the_delivery_api(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    published = await client.post(page.url.path, data=form_of(page, action="publish"))
+    delivered = await client.get("/api/v1/articles/hello")
+
+    assert published.status_code == 303
+    assert delivered.status_code == 200
+    assert delivered.json()["status"] == "published"
+
+
+async def test_schedule_without_a_time_shows_the_error_next_to_publish_at(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    answer = await client.post(page.url.path, data=form_of(page, action="schedule", publish_at=""))
+
+    assert answer.status_code == 422
+    assert '<ul class="field-errors" id="publish_at-errors"><li>choose the date and time' in answer.text
+
+
+async def test_restore_makes_an_old_version_the_draft_again(client, signed_in, editor):
+    page = await client.get(await new_article(client, title="First", slug="hello"))
+    await client.post(page.url.path, data=form_of(page, title="Second", action="save"))
+    revisions = await client.get("/admin/articles/hello/revisions")
+
+    restored = await client.post(
+        "/admin/articles/hello/revisions/1/restore",
+        data={"csrf": csrf_of(revisions), "etag": hidden(revisions, "etag")},
+    )
+
+    assert revisions.status_code == 200
+    assert "<del>- Title: Second</del><ins>+ Title: First</ins>" in revisions.text.replace("\n", "")
+    assert restored.status_code == 303
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    assert (draft.json()["title"], draft.json()["version"]) == ("First", 3)
+
+
+async def test_the_articles_table_lists_status_and_finds_by_search(client, signed_in):
+    await new_article(client, title="Apples")
+    await new_article(client, title="Pears")
+
+    found = await client.get("/admin", params={"q": "appl"})
+
+    assert '<a href="/admin/articles/apples/edit">Apples</a>' in found.text
+    assert "Pears" not in found.text
+    assert "<td>Draft</td>" in found.text
+
+
+async def test_delete_asks_first_then_deletes_the_article(client, signed_in):
+    page = await client.get(await new_article(client))
+
+    asked = await client.post(page.url.path, data=form_of(page, action="delete"))
+    still_there = await client.get(page.url.path)
+    deleted = await client.post(
+        page.url.path,
+        data={"csrf": csrf_of(asked), "etag": hidden(asked, "etag"), "confirm": "yes", "action": "delete"},
+    )
+
+    assert asked.status_code == 200
+    assert "<h1>Delete “Hello”?</h1>" in asked.text
+    assert still_there.status_code == 200
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/admin?done=deleted"
+    assert (await client.get(page.url.path)).status_code == 404
+
+
+async def test_unpublish_takes_the_article_off_the_delivery_api(client, signed_in):
+    page = await client.get(await new_article(client))
+    await client.post(page.url.path, data=form_of(page, action="publish"))
+    page = await client.get(page.url.path)
+
+    unpublished = await client.post(page.url.path, data=form_of(page, action="unpublish"))
+
+    assert unpublished.status_code == 303
+    assert (await client.get("/api/v1/articles/hello")).status_code == 404

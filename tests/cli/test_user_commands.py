@@ -1,0 +1,59 @@
+"""`cms user create / list / disable`, run as a user runs them."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="runs on its own SQLite file; the PG suite covers the services")
+
+
+def cms(*args: str, database: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CMS_DATABASE_URL": database}
+    command = [sys.executable, "-m", "cms", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, input=stdin, timeout=120)
+
+
+def test_user_create_prints_a_generated_password_alone_on_the_last_line(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+
+    result = cms("user", "create", "--email", "Ada@Example.org", "--role", "admin", database=database)
+
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()[-1]) == 24
+    assert "user 'ada@example.org' with role admin; sign in at /admin" in result.stderr
+
+
+def test_user_create_reads_the_password_from_stdin_and_prints_none(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+
+    result = cms(
+        "user", "create", "--email", "ed@example.org", "--role", "editor", "--password-stdin",
+        database=database, stdin="a long enough password\n",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+def test_user_create_with_an_unknown_role_fails_with_the_fix(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+
+    result = cms("user", "create", "--email", "ed@example.org", "--role", "boss", database=database)
+
+    assert result.returncode == 2
+    assert "role 'boss' is not valid: use one of editor, admin" in result.stderr
+
+
+def test_user_list_and_disable(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+    cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
+
+    disabled = cms("user", "disable", "--email", "ed@example.org", database=database)
+    listed = cms("user", "list", database=database)
+
+    assert disabled.returncode == 0, disabled.stderr
+    assert listed.stdout == "ed@example.org\teditor\tdisabled\n"
