@@ -4,7 +4,10 @@ With several workers, `cms serve` sets PROMETHEUS_MULTIPROC_DIR before they star
 samples to files there and /metrics adds them up (prometheus-client's multiprocess mode).
 """
 
+import asyncio
+import bisect
 import os
+from collections import defaultdict
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
@@ -27,8 +30,66 @@ WEBHOOK_QUEUE = Gauge("cms_webhook_queue", "Webhook deliveries pending", multipr
 CACHE_BYTES = Gauge("cms_delivery_cache_bytes", "Memory held by the delivery cache", multiprocess_mode="livesum")
 
 
+class Tally:
+    """Samples of the hot path, added up in this process and written to the metric values once per turn of the
+    event loop.
+
+    In multiprocess mode each `inc()` and `observe()` takes a lock and writes a memory-mapped file: four of them
+    per cached hit cost more than answering it. Here a sample is a dict update; the writes happen in a callback
+    scheduled after the requests of this turn, so a busy worker writes once for many requests and an idle one
+    right after each. The totals written are the same as one call per sample would give.
+    """
+
+    def __init__(self) -> None:
+        self._counts: defaultdict[Counter, int] = defaultdict(int)
+        self._durations: dict[Histogram, tuple[list[int], list[float]]] = {}
+        self._scheduled_on: asyncio.AbstractEventLoop | None = None
+
+    def count(self, counter: Counter) -> None:
+        """`counter.inc()`, soon: `counter` is a labelled child (`REQUESTS.labels(...)`)."""
+        self._counts[counter] += 1
+        self._schedule()
+
+    def observe(self, histogram: Histogram, seconds: float) -> None:
+        """`histogram.observe(seconds)`, soon: `histogram` is a labelled child."""
+        pending = self._durations.get(histogram)
+        if pending is None:
+            pending = self._durations[histogram] = ([0] * len(histogram._upper_bounds), [0.0])
+        pending[0][bisect.bisect_left(histogram._upper_bounds, seconds)] += 1  # the first bound >= seconds
+        pending[1][0] += seconds
+        self._schedule()
+
+    def flush(self) -> None:
+        self._scheduled_on = None
+        counts, durations = self._counts, self._durations
+        self._counts, self._durations = defaultdict(int), {}
+        for counter, count in counts.items():
+            counter.inc(count)
+        for histogram, (buckets, total) in durations.items():
+            # prometheus-client observes one value per call; its buckets and sum are values we add to in bulk.
+            for value, count in zip(histogram._buckets, buckets, strict=True):
+                if count:
+                    value.inc(count)
+            histogram._sum.inc(total[0])
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside a server (a script): no turn to wait for
+            self.flush()
+            return
+        if self._scheduled_on is not loop:  # not yet, or on a loop that has ended since (tests run one per test)
+            self._scheduled_on = loop
+            loop.call_soon(self.flush)
+
+
+TALLY = Tally()
+"""The process's tally; `exposition()` writes it out first, so /metrics always includes this worker's samples."""
+
+
 def exposition() -> bytes:
     """Every worker's samples when they run in multiprocess mode, else this process's."""
+    TALLY.flush()
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

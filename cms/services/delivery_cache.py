@@ -26,7 +26,7 @@ from email.utils import format_datetime
 
 from cms.core.article import Article
 from cms.core.events import DELIVERY_TYPES, Event
-from cms.metrics import CACHE_BYTES, CACHE_LOOKUPS
+from cms.metrics import CACHE_BYTES, CACHE_LOOKUPS, TALLY
 from cms.storage import queries
 from cms.storage.queries import Redirect
 
@@ -124,7 +124,7 @@ class DeliveryCache:
         key = (locale, slug)
         if (entry := self._entries.get(key)) is not None:
             self._entries.move_to_end(key)
-            CACHE_HITS.inc()
+            TALLY.count(CACHE_HITS)
         return entry
 
     async def entry(self, slug: str, locale: str) -> Entry | Redirect | None:
@@ -132,7 +132,7 @@ class DeliveryCache:
         if (entry := self.cached(slug, locale)) is not None:
             return entry
         key = (locale, slug)
-        CACHE_MISSES.inc()
+        TALLY.count(CACHE_MISSES)
         generation = self._generation
         found = await queries.published_snapshot(slug, locale)
         if not isinstance(found, queries.Snapshot):
@@ -162,7 +162,7 @@ class DeliveryCache:
         """A kept listing or search page (its key is the query string that made it), or None."""
         if (page := self._pages.get(key)) is not None:
             self._pages.move_to_end(key)
-            CACHE_HITS.inc()
+            TALLY.count(CACHE_HITS)
         return page
 
     async def page(self, key: str, load: Callable[[], Awaitable[tuple[Rendition, str]]]) -> tuple[Rendition, str]:
@@ -170,7 +170,7 @@ class DeliveryCache:
         any publication can move any page, so every change drops them all."""
         if (page := self.cached_page(key)) is not None:
             return page
-        CACHE_MISSES.inc()
+        TALLY.count(CACHE_MISSES)
         generation = self._generation
         page = await load()
         if generation == self._generation and not self._any_just_changed():

@@ -5,16 +5,16 @@ need no routing, no parameter parsing and no exception handling: the bytes, ETag
 earlier request that went the whole way. Only requests whose answer cannot differ are taken here: `GET`, no
 query string (a listing page: a query string this cache was filled with, so it was validated then), no CORS
 `Origin` when CORS is configured, and a rendition already made. Everything else goes to Starlette, so the
-behaviour is the routed one by construction; the headers come from the same `cached_response`.
+behaviour is the routed one by construction; the headers come from the same `answer` as `cached_response`'s.
 """
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from cms.config import Settings
 from cms.services.delivery_cache import DeliveryCache, Entry, Rendition
-from cms.web.http_cache import cached_response
+from cms.web.http_cache import Conditions, answer
 
 ARTICLES = "/api/v1/articles"
 _PREFIX = ARTICLES + "/"
@@ -24,8 +24,9 @@ class CachedDeliveryHits:
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.cache: DeliveryCache = app.state.delivery_cache
-        self.locale: str = app.state.settings.default_locale
-        self.cors = bool(app.state.settings.cors_origins)
+        self.settings: Settings = app.state.settings
+        self.locale = self.settings.default_locale
+        self.cors = bool(self.settings.cors_origins)
         self.routes = {route.name: route for route in app.routes if isinstance(route, Route)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -34,11 +35,11 @@ class CachedDeliveryHits:
             if hit is not None:
                 route, rendition, entry, keys = hit
                 scope["app"], scope["route"] = self.app, route
-                request = Request(scope)
+                conditions = Conditions.of(scope["headers"])
                 if entry is None:
-                    response = cached_response(request, rendition, keys)
+                    response = answer(conditions, self.settings, rendition, keys)
                 else:
-                    response = cached_response(request, rendition, keys, entry.published, entry.last_modified)
+                    response = answer(conditions, self.settings, rendition, keys, entry.published, entry.last_modified)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

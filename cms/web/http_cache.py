@@ -8,12 +8,15 @@ that stored one must never be told by a 304 that it holds the other (RFC 9110 §
 """
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from cms.config import Settings
 from cms.services.delivery_cache import Rendition, http_date
 
 Headers = list[tuple[bytes, bytes]]
@@ -37,6 +40,31 @@ def _cache_control(max_age: int, stale_while_revalidate: int, stale_if_error: in
     )
 
 
+class Conditions(NamedTuple):
+    """The request headers a cached answer depends on, read in one pass over the raw headers.
+
+    A list-valued header sent twice counts as one comma-joined header (RFC 9110 §5.3).
+    """
+
+    accept_encoding: str = ""
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+
+    @classmethod
+    def of(cls, raw_headers: Iterable[tuple[bytes, bytes]]) -> "Conditions":
+        accept: list[str] = []
+        none_match: list[str] = []
+        modified_since = None
+        for name, value in raw_headers:
+            if name == b"accept-encoding":
+                accept.append(value.decode("latin-1"))
+            elif name == b"if-none-match":
+                none_match.append(value.decode("latin-1"))
+            elif name == b"if-modified-since" and modified_since is None:
+                modified_since = value.decode("latin-1")
+        return cls(", ".join(accept), ", ".join(none_match) if none_match else None, modified_since)
+
+
 def cached_response(
     request: Request,
     rendition: Rendition,
@@ -48,13 +76,26 @@ def cached_response(
 
     `surrogate_keys` is space-separated; `last_modified_header`, when given, is `http_date(last_modified)` made once.
     """
-    gzipped = rendition.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", ""))
+    conditions = Conditions.of(request.scope["headers"])
+    settings = request.app.state.settings
+    return answer(conditions, settings, rendition, surrogate_keys, last_modified, last_modified_header)
+
+
+def answer(
+    conditions: Conditions,
+    settings: Settings,
+    rendition: Rendition,
+    surrogate_keys: str,
+    last_modified: datetime | None = None,
+    last_modified_header: str | None = None,
+) -> Response:
+    """`cached_response` for a caller that has no Request (cms/web/fast_path.py)."""
+    gzipped = rendition.gzipped is not None and accepts_gzip(conditions.accept_encoding)
     kind = "gzip" if gzipped else "identity"
     etag = gzip_etag(rendition.etag) if gzipped else rendition.etag
-    if _not_modified(request, etag, last_modified):
-        headers = _headers(request, rendition, surrogate_keys, last_modified, last_modified_header, kind, body=False)
-        return PreparedResponse(304, headers)
-    headers = _headers(request, rendition, surrogate_keys, last_modified, last_modified_header, kind)
+    if _not_modified(conditions, etag, last_modified):
+        return PreparedResponse(304, _headers(settings, rendition, surrogate_keys, None, None, kind, body=False))
+    headers = _headers(settings, rendition, surrogate_keys, last_modified, last_modified_header, kind)
     return PreparedResponse(200, headers, rendition.gzipped if gzipped and rendition.gzipped else rendition.body)
 
 
@@ -86,7 +127,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
 
 
 def _headers(
-    request: Request,
+    settings: Settings,
     rendition: Rendition,
     surrogate_keys: str,
     last_modified: datetime | None,
@@ -94,11 +135,14 @@ def _headers(
     kind: str,
     body: bool = True,
 ) -> Headers:
-    """The encoded headers of one response ("identity" or "gzip", 200 or 304), made once per rendition."""
+    """The encoded headers of one response ("identity" or "gzip", 200 or 304), made once per rendition.
+
+    A 304 carries what RFC 9110 §15.4.5 asks for (ETag, Cache-Control, Vary) and the Surrogate-Key that guides a
+    CDN's cache update, but no representation metadata: no Last-Modified beside an ETag, no Content-Type.
+    """
     key = kind if body else f"{kind} 304"
     if (headers := rendition.prepared_headers.get(key)) is not None:
         return headers
-    settings = request.app.state.settings
     pairs = [
         ("etag", gzip_etag(rendition.etag) if kind == "gzip" else rendition.etag),
         (
@@ -122,14 +166,18 @@ def _headers(
     return headers
 
 
-def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+def _not_modified(conditions: Conditions, etag: str, last_modified: datetime | None) -> bool:
     """If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); If-None-Match compares weakly."""
-    if (if_none_match := request.headers.get("if-none-match")) is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if last_modified is None or (since := request.headers.get("if-modified-since")) is None:
+    if (if_none_match := conditions.if_none_match) is not None:
+        return if_none_match == etag or _lists(if_none_match, etag)
+    if last_modified is None or (since := conditions.if_modified_since) is None:
         return False
     try:
         return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
     except (TypeError, ValueError):  # an unparsable date is ignored, as RFC 9110 asks
         return False
+
+
+def _lists(if_none_match: str, etag: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags

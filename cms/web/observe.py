@@ -14,7 +14,7 @@ import orjson
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cms.metrics import LATENCY, REQUESTS
+from cms.metrics import LATENCY, REQUESTS, TALLY
 from cms.web.middleware import current_request_id
 
 STDOUT = 1
@@ -50,8 +50,8 @@ class ObserveRequests:
             duration = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")  # the template, so labels stay few
             counter, histogram = _children(scope["method"], route, status)
-            counter.inc()
-            histogram.observe(duration)
+            TALLY.count(counter)
+            TALLY.observe(histogram, duration)
             if self.access_log:
                 os.write(self.fd, access_line(scope["method"], route, status, duration, sent))
 

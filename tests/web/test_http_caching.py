@@ -35,6 +35,37 @@ async def test_if_none_match_answers_304_without_body(client, publish):
     assert again.headers["cache-control"] == first.headers["cache-control"]
 
 
+async def test_a_304_carries_the_cache_headers_and_no_representation_metadata(client, publish):
+    article = await publish(title="Hello")
+    first = await client.get("/api/v1/articles/hello", headers={"X-Request-ID": "r-1"})
+
+    again = await client.get(
+        "/api/v1/articles/hello", headers={"If-None-Match": first.headers["etag"], "X-Request-ID": "r-2"}
+    )
+
+    assert (again.status_code, dict(again.headers)) == (
+        304,
+        {
+            "etag": first.headers["etag"],
+            "cache-control": "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400",
+            "vary": "Accept-Encoding",
+            "surrogate-key": f"article-{article['id']}",
+            "x-request-id": "r-2",
+        },
+    )
+
+
+async def test_if_none_match_sent_twice_counts_as_one_list(client, publish):
+    await publish(title="Hello")
+    etag = (await client.get("/api/v1/articles/hello")).headers["etag"]
+
+    response = await client.get(
+        "/api/v1/articles/hello", headers=[("If-None-Match", '"other"'), ("If-None-Match", etag)]
+    )
+
+    assert response.status_code == 304
+
+
 async def test_if_none_match_compares_weakly_and_takes_a_list(client, publish):
     await publish(title="Hello")
     etag = (await client.get("/api/v1/articles/hello")).headers["etag"]
