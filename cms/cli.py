@@ -79,6 +79,9 @@ def serve(
         port=port,
         workers=workers,
         timeout_graceful_shutdown=10,
+        # uvicorn restarts a worker that misses a 5 s ping; one still importing and migrating on a busy two-core
+        # machine can miss it and be killed in a loop. A hung worker is still replaced, after 20 s.
+        timeout_worker_healthcheck=20,
         http="cms.web.protocol:BoundedHttpToolsProtocol",
         access_log=False,  # ours is one JSON line per request (cms/web/observe.py), CMS_ACCESS_LOG=false for none
         log_config=log_config(),

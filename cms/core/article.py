@@ -3,6 +3,7 @@
 import secrets
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -125,6 +126,28 @@ class Article(_Strict):
     published_at: UtcDatetime | None
     updated_at: UtcDatetime
     sections: list[Section]
+
+
+def served_article(
+    identity: tuple[str, str, str],
+    document: Document,
+    *,
+    status: str,
+    version: int,
+    published_at: datetime | None,
+    updated_at: datetime,
+) -> Article:
+    """The one builder of an article as clients read it: the draft view, the snapshot stored at publish time, an
+    export. `identity` is (id, slug, locale); `document` one version's content; the rest where it stands."""
+    article_id, slug, locale = identity
+    return Article.model_validate(
+        {
+            "id": article_id, "slug": slug, "locale": locale, "title": document.title, "summary": document.summary,
+            "tags": document.tags, "author": document.author, "status": status, "version": version,
+            "published_at": published_at, "updated_at": updated_at, "sections": document.sections,
+        },
+        strict=False,
+    )  # fmt: skip
 
 
 ARTICLE_FIELDS = tuple(Article.model_fields)

@@ -4,8 +4,8 @@ out first.
 Listing and search pages are kept too, until the next change of anything published.
 
 An entry is the published snapshot (the JSON stored at publish time) plus, made on demand, every rendition asked
-for (format, fields, section) with its strong ETag and, for large bodies, its gzip form. A request that hits the
-cache touches neither the database nor a renderer.
+for (format, fields, section) with its strong ETag and, for large bodies, its gzip form (cms/core/representation.py).
+A request that hits the cache touches neither the database nor a renderer.
 
 Coherence: the cache follows the event log (cms/services/event_log.py). A publish, unpublish, delete or slug
 change writes its event in the same transaction; each worker's follower hands it to `on_events`, which evicts the
@@ -15,53 +15,22 @@ only events pruned unread make it `on_reset`, which clears everything (docs/depl
 database goes away").
 """
 
-import gzip
-import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from datetime import datetime
 
 from cms.core.article import Article
 from cms.core.events import DELIVERY_TYPES, Event
+from cms.core.representation import Rendition, http_date
 from cms.metrics import CACHE_BYTES, CACHE_LOOKUPS, TALLY
 from cms.storage import queries
 from cms.storage.queries import Redirect
 
 CACHE_HITS, CACHE_MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 
-GZIP_MIN_BYTES = 1024
 REPLICA_LAG_GRACE = 5.0
-
-
-def http_date(moment: datetime) -> str:
-    """datetime(2026, 11, 24, 10, tzinfo=UTC) -> 'Tue, 24 Nov 2026 10:00:00 GMT'."""
-    return format_datetime(moment.astimezone(UTC), usegmt=True)
-
-
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-@dataclass
-class Rendition:
-    body: bytes
-    media_type: str
-    etag: str
-    gzipped: bytes | None = None
-    prepared_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
-    """Encoded response headers, made once by the web layer (cms/web/http_cache.py)."""
-
-    @classmethod
-    def of(cls, body: bytes, media_type: str) -> "Rendition":
-        compressed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-        return cls(body, media_type, strong_etag(body), compressed)
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"") + 200
 
 
 @dataclass

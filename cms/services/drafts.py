@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from cms.core.article import Article, ArticleInput, Document, SectionInput, slug_for, to_document
+from cms.core.article import Article, ArticleInput, Document, SectionInput, served_article, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.events import ARTICLE_PUBLISHED, ARTICLE_UPDATED, NewEvent, article_event
 from cms.core.merge_patch import merge_patch
@@ -25,7 +25,7 @@ from cms.services.assets import fill_images
 from cms.storage.editions import rename_published, write_edition
 from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
 from cms.storage.models import Article as ArticleRow
-from cms.storage.queries import to_article
+from cms.storage.queries import identity, to_article
 
 PATCHABLE = ("title", "slug", "tags", "summary", "author", "sections")
 
@@ -218,19 +218,10 @@ async def current_document(article: ArticleRow, version: int | None = None) -> D
 
 
 def draft_view(article: ArticleRow, document: Document, updated_at: datetime) -> Article:
-    return Article.model_validate(
-        {
-            "id": article.uid,
-            "slug": article.slug,
-            "locale": article.locale,
-            **document.model_dump(),
-            "status": article.status,
-            "version": article.version,
-            "published_at": article.published_at,
-            "updated_at": updated_at,
-        },
-        strict=False,
-    )
+    return served_article(
+        identity(article), document, status=article.status, version=article.version,
+        published_at=article.published_at, updated_at=updated_at,
+    )  # fmt: skip
 
 
 def _editable(article: ArticleRow, document: Document) -> dict[str, Any]:

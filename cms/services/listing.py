@@ -4,7 +4,7 @@ import orjson
 
 from cms.core.article import ARTICLE_FIELDS
 from cms.core.listing_query import BadCursor, BadSearch, Search
-from cms.services.delivery_cache import Rendition
+from cms.core.representation import Rendition
 from cms.storage.listing import published_summaries
 
 __all__ = ["BadCursor", "BadSearch", "Search", "page"]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import orjson
 from pydantic import BaseModel
 
-from cms.core.article import Article, Document
+from cms.core.article import Document, served_article
 from cms.core.errors import StaleDraft
 from cms.core.events import ARTICLE_DELETED, ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, NewEvent, article_event
 from cms.services import event_log
@@ -21,6 +21,7 @@ from cms.storage.db import is_unavailable
 from cms.storage.editions import write_edition
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
+from cms.storage.queries import identity
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +106,9 @@ async def _publish_version(article: ArticleRow, version: int, now: datetime, due
 
 def _snapshot(article: ArticleRow, version: int, document: Document, published_at: datetime, now: datetime) -> bytes:
     """The published article exactly as delivery serves it in JSON, made once here rather than on every read."""
-    published = Article.model_validate(
-        {
-            "id": article.uid, "slug": article.slug, "locale": article.locale, **document.model_dump(),
-            "status": "published", "version": version, "published_at": published_at, "updated_at": now,
-        },
-        strict=False,
-    )  # fmt: skip
+    published = served_article(
+        identity(article), document, status="published", version=version, published_at=published_at, updated_at=now
+    )
     return orjson.dumps(published.model_dump(mode="json"))
 
 

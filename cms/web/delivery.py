@@ -7,10 +7,11 @@ from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, section_by_anchor
 from cms.core.errors import Moved, NotFound
+from cms.core.representation import Rendition
 from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
 from cms.services import site
-from cms.services.delivery_cache import DeliveryCache, Entry, Redirect, Rendition
+from cms.services.delivery_cache import DeliveryCache, Entry, Redirect
 from cms.web import management, params
 from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter

@@ -13,7 +13,8 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from cms.config import Settings
-from cms.services.delivery_cache import DeliveryCache, Entry, Rendition
+from cms.core.representation import Rendition
+from cms.services.delivery_cache import DeliveryCache, Entry
 from cms.web.http_cache import Conditions, answer
 
 ARTICLES = "/api/v1/articles"

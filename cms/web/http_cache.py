@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.config import Settings
-from cms.services.delivery_cache import Rendition, http_date
+from cms.core.representation import Rendition, http_date
 
 Headers = list[tuple[bytes, bytes]]
 

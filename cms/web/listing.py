@@ -8,8 +8,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
+from cms.core.representation import Rendition
 from cms.services import listing
-from cms.services.delivery_cache import DeliveryCache, Rendition
+from cms.services.delivery_cache import DeliveryCache
 from cms.web import params
 from cms.web.http_cache import cached_response
 from cms.web.problems import bad_parameter

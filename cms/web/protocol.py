@@ -33,8 +33,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _in_head = False
     _head_bytes = 0
     _head_too_large = False
+    _chunk_bytes = 0
 
     def data_received(self, data: bytes) -> None:
+        self._chunk_bytes = len(data)
         super().data_received(data)
         if self._in_head and not self.transport.is_closing():
             # A head still incomplete after this chunk: the parser holds all of it, so count it as it comes.
@@ -48,11 +50,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
-        head = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-        if head > MAX_HEAD_BYTES:
+        # The head came in the chunks counted so far and this one: only a head that may be too large is measured.
+        if self._head_bytes + self._chunk_bytes > MAX_HEAD_BYTES and self._head_size() > MAX_HEAD_BYTES:
             self._head_too_large = True
             raise _HeadTooLarge  # the parser stops and reports an error: answered in send_400_response
         super().on_headers_complete()
+
+    def _head_size(self) -> int:
+        return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def send_400_response(self, msg: str) -> None:
         if self._head_too_large:

@@ -1,5 +1,6 @@
 """ArticleInput: the body of a create or replace; to_document: ids and anchors; slug_for."""
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -8,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from cms.core.article import ArticleInput, slug_for, to_document
+from cms.core.article import ArticleInput, Document, served_article, slug_for, to_document
 from cms.core.blocks import error_list
 from cms.core.slugs import ANCHOR_MAX_LENGTH, is_slug
 
@@ -634,3 +635,19 @@ PLAUSIBLE_ARTICLE = st.fixed_dictionaries(
 @given(PLAUSIBLE_ARTICLE)
 def test_any_plausible_article_validates_or_gives_errors_with_paths(value):
     check_any_input(value)
+
+
+def test_served_article_puts_identity_content_and_state_in_the_order_clients_read():
+    document = Document(title="Hello", summary=None, tags=["a"], author="Ann", sections=[])
+    published = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+
+    article = served_article(
+        ("id-1", "hello", "en"), document, status="published", version=3, published_at=published,
+        updated_at=published,
+    )  # fmt: skip
+
+    assert article.model_dump(mode="json") == {
+        "id": "id-1", "slug": "hello", "locale": "en", "title": "Hello", "summary": None, "tags": ["a"],
+        "author": "Ann", "status": "published", "version": 3, "published_at": "2026-11-30T07:00:00Z",
+        "updated_at": "2026-11-30T07:00:00Z", "sections": [],
+    }  # fmt: skip

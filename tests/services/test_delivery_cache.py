@@ -2,7 +2,8 @@
 
 import asyncio
 
-from cms.services.delivery_cache import DeliveryCache, Rendition
+from cms.core.representation import Rendition
+from cms.services.delivery_cache import DeliveryCache
 
 
 async def _publish_many(publish, count):
