@@ -15,7 +15,7 @@ from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound, TooLarge
 from cms.services.assets import Assets, Upload, original_key
 from cms.web import auth, bodies, params
-from cms.web.http_cache import PreparedResponse
+from cms.web.http_cache import PreparedResponse, etag_matches
 from cms.web.problems import Problem, bad_parameter
 from cms.web.responses import json_response
 
@@ -229,7 +229,7 @@ async def serve_asset(request: Request) -> Response:
     assets = _assets(request)
     kept = _prepared(request).get(request)
     if kept is not None and "range" not in request.headers and assets.store.exists(kept.key):
-        return kept.not_modified if _matches(request.headers.get("if-none-match"), kept.etag) else kept.ok
+        return kept.not_modified if etag_matches(request.headers.get("if-none-match"), kept.etag) else kept.ok
     asset = await assets.get(_asset_id(request))
     if request.path_params["filename"] != asset.filename:
         same_query = f"?{request.url.query}" if request.url.query else ""
@@ -254,7 +254,7 @@ async def serve_asset(request: Request) -> Response:
     }
     if mime == "application/pdf":
         headers["Content-Disposition"] = f'attachment; filename="{asset.filename}"'
-    if _matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     try:
         file = assets.store.open(key)
@@ -314,13 +314,6 @@ def _number(query: dict[str, str], name: str, low: int, high: int) -> int | None
     if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
         raise bad_parameter(name, f"{name} {raw!r} is out of range: use a whole number from {low} to {high}")
     return int(raw)
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if if_none_match is None:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
 
 
 def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[str, str]) -> Response:

@@ -169,7 +169,7 @@ def _headers(
 def _not_modified(conditions: Conditions, etag: str, last_modified: datetime | None) -> bool:
     """If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); If-None-Match compares weakly."""
     if (if_none_match := conditions.if_none_match) is not None:
-        return if_none_match == etag or _lists(if_none_match, etag)
+        return etag_matches(if_none_match, etag)
     if last_modified is None or (since := conditions.if_modified_since) is None:
         return False
     try:
@@ -178,6 +178,11 @@ def _not_modified(conditions: Conditions, etag: str, last_modified: datetime | N
         return False
 
 
-def _lists(if_none_match: str, etag: str) -> bool:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match value names `etag`: '*', the tag itself, or a list holding it, compared weakly."""
+    if if_none_match is None:
+        return False
+    if if_none_match == etag:
+        return True
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return "*" in tags or etag in tags
