@@ -9,7 +9,6 @@ delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of 
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -31,6 +30,7 @@ import cms
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES, Event
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
+from cms.services.event_log import wait
 from cms.storage import webhooks as store
 from cms.storage.models import Webhook, WebhookDelivery
 
@@ -263,7 +263,7 @@ class Dispatcher:
                     log.warning("webhook deliveries cannot be read (%s); retrying", f"{type(exc).__name__}: {exc}")
                 failing, sent = True, 0
             if sent < BATCH:
-                await _wait(stop, POLL_INTERVAL, self._wake)
+                await wait(stop, POLL_INTERVAL, self._wake)
 
     async def deliver_due(self, now: datetime) -> int:
         """Claim and send what is due at `now`; returns how many were sent."""
@@ -333,14 +333,3 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return min(max(seconds, 1.0), float(RETRY_SCHEDULE[-1]))
-
-
-async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*waiters, return_exceptions=True)
