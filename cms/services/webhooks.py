@@ -4,7 +4,8 @@ A delivery is queued in the write transaction of its event (cms/storage/webhooks
 deliveries under a lease, resolves the target's host, refuses private addresses (unless allowed), connects to the
 address it checked (the Host header and TLS SNI keep the name), and records the attempt. Failures are retried
 after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10 % jitter, or the receiver's Retry-After), then the
-delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures.
+delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures. While a subscription is
+disabled its pending deliveries are held (the claim skips them); they resume where they were when it is enabled.
 """
 
 import asyncio

@@ -349,6 +349,88 @@ async def test_patch_enabled_true_turns_a_subscription_back_on(client, admin, pu
     assert [item["status"] for item in items] == ["succeeded", "failed"]
 
 
+async def _enabled(client, admin, hook, enabled):
+    response = await client.patch(f"/api/v1/webhooks/{hook['id']}", json={"enabled": enabled}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["enabled"] is enabled
+
+
+def _later(**delta):
+    return datetime.now(UTC) + timedelta(**delta)
+
+
+async def test_a_delivery_pending_when_410_disables_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500, 410)
+    await publish(title="Failing")
+    (pending,) = await _settled(client, admin, hook)
+    await publish(title="Gone")
+    gone, held = await _settled(client, admin, hook)
+
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    listed_while_disabled = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert sent_while_disabled == 0
+    assert [(d["id"], d["status"], len(d["attempts"])) for d in listed_while_disabled] == [
+        (gone["id"], "failed", 1), (pending["id"], "pending", 1),
+    ]  # fmt: skip
+    assert held["next_attempt_at"] == pending["next_attempt_at"]
+    assert [r.headers["webhook-id"] for r in await _received(receiver, 3)] == [
+        pending["event_id"], gone["event_id"], pending["event_id"],
+    ]  # fmt: skip
+    newest, oldest = await _settled(client, admin, hook)
+    assert (oldest["id"], oldest["status"], [a["status_code"] for a in oldest["attempts"]]) == (
+        pending["id"], "succeeded", [500, 204],
+    )  # fmt: skip
+    assert (newest["status"], [a["status_code"] for a in newest["attempts"]]) == ("failed", [410])
+
+
+async def test_a_delivery_pending_when_patch_disables_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Failing")
+    await _settled(client, admin, hook)
+
+    await _enabled(client, admin, hook, False)
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    (held,) = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert sent_while_disabled == 0
+    assert (held["status"], len(held["attempts"])) == ("pending", 1)
+    assert len(await _received(receiver, 2)) == 2
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [500, 204])
+
+
+async def test_a_redelivery_queued_while_disabled_waits_until_the_subscription_is_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    await _enabled(client, admin, hook, False)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", headers=admin)
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert (response.status_code, response.json()["status"]) == (202, "pending")
+    assert sent_while_disabled == 0
+    first, second = await _received(receiver, 2)
+    assert second.headers["webhook-id"] == first.headers["webhook-id"]
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert delivery["status"] == "succeeded"
+
+
 async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
     hook = await _subscribe(client, admin)
     await publish(title="Hello")
