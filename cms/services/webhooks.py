@@ -240,8 +240,16 @@ async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) ->
 class Dispatcher:
     """Sends due deliveries, in every worker; woken by each new event, else every POLL_INTERVAL."""
 
-    def __init__(self, client: httpx.AsyncClient, resolve: Resolve = system_resolve, allow_private: bool = False):
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        resolve: Resolve = system_resolve,
+        allow_private: bool = False,
+        send_timeout: float = SEND_TIMEOUT,
+    ) -> None:
         self.client = client
+        self.send_timeout = send_timeout
+        """Seconds a receiver has to answer; slower counts as a failed attempt."""
         self.resolve = resolve
         self.allow_private = allow_private
         self._wake = asyncio.Event()
@@ -310,11 +318,11 @@ class Dispatcher:
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
             response = await self.client.post(
-                pinned, content=body, headers=headers, extensions=extensions, timeout=SEND_TIMEOUT,
+                pinned, content=body, headers=headers, extensions=extensions, timeout=self.send_timeout,
                 follow_redirects=False,
             )  # fmt: skip
         except httpx.TimeoutException:
-            return None, f"no answer within {SEND_TIMEOUT:.0f} s", None
+            return None, f"no answer within {self.send_timeout:g} s", None
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}"[:500], None
         return response.status_code, None, _retry_after(response)

@@ -5,6 +5,7 @@ Time is a parameter: `dispatcher.deliver_due(now)` sends what is due at `now`, s
 
 import asyncio
 import base64
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -13,10 +14,11 @@ from asgi_lifespan import LifespanManager
 from standardwebhooks import Webhook as Verifier
 
 from cms.config import Settings
+from cms.services import webhooks
 from cms.services.webhooks import RETRY_SCHEDULE
 from cms.storage import events
 from cms.web.app import create_app
-from tests.webhooks import Receiver
+from tests.webhooks import Receiver, serve_receiver
 
 PUBLIC_URL = "http://93.184.215.14/hook"  # a public address; the ASGI transport never connects to it
 DNS = {"hooks.example": ["93.184.215.14"]}
@@ -429,6 +431,62 @@ async def test_a_redelivery_queued_while_disabled_waits_until_the_subscription_i
     assert second.headers["webhook-id"] == first.headers["webhook-id"]
     (delivery,) = await _settled(client, admin, hook, attempts=2)
     assert delivery["status"] == "succeeded"
+
+
+async def test_a_redirect_is_not_followed_and_counts_as_a_failed_attempt(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(302, location=PUBLIC_URL)
+
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("pending", [302])
+    await asyncio.sleep(0.2)
+    assert len(receiver.received) == 1
+
+
+async def test_a_secret_appears_in_no_log_line(client, admin, publish, receiver, caplog):
+    caplog.set_level(logging.INFO)  # the level `cms serve` logs at
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Hello")
+    await _settled(client, admin, hook)
+    await client.get("/api/v1/webhooks", headers=admin)
+    await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
+
+    key = hook["secret"].removeprefix("whsec_")
+
+    assert caplog.records
+    assert not [record for record in caplog.records if key in record.getMessage()]
+
+
+class TestARealReceiver:
+    """A real receiver under uvicorn, reached over the network (the ASGI transport knows no timeouts)."""
+
+    @pytest.fixture
+    def hook_url(self, receiver):
+        with serve_receiver(receiver) as url:
+            yield url
+
+    @pytest.fixture
+    def app(self, database_url, hook_url):
+        settings = Settings(database_url=database_url, webhook_allow_private=True)
+        return create_app(settings, webhook_client=httpx.AsyncClient(), webhook_resolve=webhooks.system_resolve)
+
+    async def test_an_answer_slower_than_the_send_timeout_is_a_failed_attempt(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # 15 s in production (SEND_TIMEOUT)
+        receiver.delay = 1.0
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Slow")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "pending"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
+        assert attempt["duration_ms"] >= 300
 
 
 async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
