@@ -36,7 +36,10 @@ def _ram() -> str:
 
 
 def _wrk_version() -> str:
-    result = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+    try:
+        result = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "not installed"
     return (result.stdout or result.stderr).split(" Copyright")[0].strip()
 
 

@@ -1,5 +1,6 @@
 """A tiny real webhook receiver: a Starlette app that records what it gets and answers as a test tells it."""
 
+import asyncio
 import contextlib
 import threading
 import time
@@ -28,6 +29,8 @@ class Receiver:
     answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     """(status, headers) to answer with, in order; 204 once they are used up."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0
+    """Seconds to wait before answering (under a real server: a slow receiver)."""
 
     def answer(self, *statuses: int, **headers: str) -> None:
         self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
@@ -40,6 +43,7 @@ class Receiver:
     def app(self) -> Starlette:
         async def hook(request: Request) -> Response:
             body = await request.body()
+            await asyncio.sleep(self.delay)
             with self.lock:
                 self.received.append(Received(dict(request.headers), body))
                 status, headers = self.answers.popleft() if self.answers else (204, {})

@@ -141,7 +141,7 @@ class Follower:
                 if not failing:
                     log.warning("the event log cannot be read (%s); serving what is cached", _reason(exc))
                 failing = True
-            await _wait(stop, POLL_INTERVAL)
+            await wait(stop, POLL_INTERVAL)
 
     async def _listen(self, dsn: str, stop: asyncio.Event) -> None:
         """LISTEN on a dedicated connection (a listener pins it); after a loss, reconnect and catch up.
@@ -157,7 +157,7 @@ class Follower:
                 if not lost:
                     log.warning("the event listener lost the database (%s); serving what is cached", _reason(exc))
                 lost = True
-                await _wait(stop, RECONNECT_DELAY)
+                await wait(stop, RECONNECT_DELAY)
                 continue
             closed = asyncio.Event()
             connection.add_termination_listener(lambda _connection, closed=closed: closed.set())
@@ -170,13 +170,13 @@ class Follower:
                     log.info("the event listener is back; this worker has caught up with the log")
                 lost = False
                 while not stop.is_set():
-                    await _wait(stop, LISTENER_CHECK_INTERVAL, closed)
+                    await wait(stop, LISTENER_CHECK_INTERVAL, closed)
                     await connection.execute("SELECT 1")  # raises at once when the connection was closed
             except Exception as exc:
                 if not lost:
                     log.warning("the event listener lost the database (%s); serving what is cached", _reason(exc))
                 lost = True
-                await _wait(stop, RECONNECT_DELAY)
+                await wait(stop, RECONNECT_DELAY)
             finally:
                 handler.cancel()
                 with contextlib.suppress(BaseException):
@@ -224,18 +224,21 @@ async def run_pruning(retention_days: int, stop: asyncio.Event, interval: float 
             await log_storage.prune(datetime.now(UTC) - timedelta(days=retention_days))
         except Exception as exc:
             log.warning("pruning the event log failed (%s); retrying in %s s", _reason(exc), interval)
-        await _wait(stop, interval)
+        await wait(stop, interval)
 
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
-    """Until `stop` (or any of `events`) is set, at most `seconds`."""
+async def wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
+    """Until `stop` (or any of `events`) is set, at most `seconds`. The waiters left over are cancelled and awaited,
+    so none outlives the call (asyncio would warn of a task destroyed while pending)."""
     waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
     try:
         await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*waiters, return_exceptions=True)

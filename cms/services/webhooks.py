@@ -4,12 +4,12 @@ A delivery is queued in the write transaction of its event (cms/storage/webhooks
 deliveries under a lease, resolves the target's host, refuses private addresses (unless allowed), connects to the
 address it checked (the Host header and TLS SNI keep the name), and records the attempt. Failures are retried
 after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10 % jitter, or the receiver's Retry-After), then the
-delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures.
+delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures. While a subscription is
+disabled its pending deliveries are held (the claim skips them); they resume where they were when it is enabled.
 """
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -31,6 +31,7 @@ import cms
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES, Event
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
+from cms.services.event_log import wait
 from cms.storage import webhooks as store
 from cms.storage.models import Webhook, WebhookDelivery
 
@@ -239,8 +240,16 @@ async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) ->
 class Dispatcher:
     """Sends due deliveries, in every worker; woken by each new event, else every POLL_INTERVAL."""
 
-    def __init__(self, client: httpx.AsyncClient, resolve: Resolve = system_resolve, allow_private: bool = False):
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        resolve: Resolve = system_resolve,
+        allow_private: bool = False,
+        send_timeout: float = SEND_TIMEOUT,
+    ) -> None:
         self.client = client
+        self.send_timeout = send_timeout
+        """Seconds a receiver has to answer; slower counts as a failed attempt."""
         self.resolve = resolve
         self.allow_private = allow_private
         self._wake = asyncio.Event()
@@ -263,7 +272,7 @@ class Dispatcher:
                     log.warning("webhook deliveries cannot be read (%s); retrying", f"{type(exc).__name__}: {exc}")
                 failing, sent = True, 0
             if sent < BATCH:
-                await _wait(stop, POLL_INTERVAL, self._wake)
+                await wait(stop, POLL_INTERVAL, self._wake)
 
     async def deliver_due(self, now: datetime) -> int:
         """Claim and send what is due at `now`; returns how many were sent."""
@@ -309,11 +318,11 @@ class Dispatcher:
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
             response = await self.client.post(
-                pinned, content=body, headers=headers, extensions=extensions, timeout=SEND_TIMEOUT,
+                pinned, content=body, headers=headers, extensions=extensions, timeout=self.send_timeout,
                 follow_redirects=False,
             )  # fmt: skip
         except httpx.TimeoutException:
-            return None, f"no answer within {SEND_TIMEOUT:.0f} s", None
+            return None, f"no answer within {self.send_timeout:g} s", None
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}"[:500], None
         return response.status_code, None, _retry_after(response)
@@ -333,14 +342,3 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return min(max(seconds, 1.0), float(RETRY_SCHEDULE[-1]))
-
-
-async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*waiters, return_exceptions=True)

@@ -2,7 +2,9 @@
 
 import asyncio
 import contextlib
+import os
 import time
+from pathlib import Path
 
 import httpx
 import orjson
@@ -71,21 +73,54 @@ async def open_streams(base_url: str, count: int, headers: dict[str, str] | None
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def streams_per_worker(server) -> dict[int, int]:
+    """Established connections to the server's port, per process holding any (uvicorn's workers; from /proc)."""
+    port = int(server.url.rsplit(":", 1)[1])
+    rows = [row.split() for row in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    inodes = {row[9] for row in rows if int(row[1].split(":")[1], 16) == port and row[3] == "01"}
+    held = {}
+    for pid in Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split():
+        links = []
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):  # closed meanwhile
+                links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        if count := sum(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+            held[int(pid)] = count
+    return held
+
+
 def _fresh(base_url):
     return httpx.AsyncClient(base_url=base_url, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+
+
+@contextlib.asynccontextmanager
+async def streams_on_both_workers(server, at_least: int = 6, at_most: int = 40):
+    """Open streams one at a time until both workers hold some (streams opened at once may all land on the
+    worker that happens to accept first)."""
+    async with contextlib.AsyncExitStack() as stack:
+        streams = []
+        while len(streams) < at_most:
+            (stream,) = await stack.enter_async_context(open_streams(server.url, 1))
+            streams.append(stream)
+            if len(streams) >= at_least and len(streams_per_worker(server)) == 2:
+                break
+        yield streams
 
 
 async def test_streams_on_every_worker_see_a_publish_made_through_another_within_one_second(
     editor, database_url, tmp_path
 ):
     with serve(database_url, tmp_path / "server.log", workers=2) as server:
-        async with open_streams(server.url, 6) as streams, _fresh(server.url) as http:
+        async with streams_on_both_workers(server) as streams, _fresh(server.url) as http:
+            per_worker = streams_per_worker(server)
             published = await http.post("/api/v1/articles/article-0/publish", headers=editor)
             committed = time.monotonic()
             assert published.status_code == 200
 
             arrivals = [await stream.wait_for(1, seconds=1.0) for stream in streams]
 
+    assert len(per_worker) == 2, per_worker  # whichever worker takes the publish, the other holds streams too
+    assert sum(per_worker.values()) == len(streams)
     for (message,) in arrivals:
         assert message["event"] == "article.published"
         assert orjson.loads(message["data"])["data"]["slug"] == "article-0"

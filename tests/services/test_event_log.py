@@ -7,6 +7,7 @@ import orjson
 from tortoise.transactions import in_transaction
 
 from cms.core.events import NewEvent, parse_event_id
+from cms.services import event_log
 from cms.services.publishing import publish_due
 from cms.services.transfer import export_lines, restore
 from cms.storage import events
@@ -302,3 +303,15 @@ async def test_deleting_an_asset_in_use_answers_409_and_writes_no_event(client, 
 
     assert response.status_code == 409
     assert [kind for kind, _ in await _log()] == ["asset.created", "article.updated"]
+
+
+async def test_wait_returns_when_an_event_is_set_and_leaves_no_waiter_behind():
+    stop, woken = asyncio.Event(), asyncio.Event()
+    asyncio.get_running_loop().call_later(0.05, woken.set)
+    before = asyncio.all_tasks()
+    started = asyncio.get_running_loop().time()
+
+    await event_log.wait(stop, 5.0, woken)
+
+    assert asyncio.get_running_loop().time() - started < 1.0
+    assert asyncio.all_tasks() == before

@@ -5,6 +5,7 @@ Time is a parameter: `dispatcher.deliver_due(now)` sends what is due at `now`, s
 
 import asyncio
 import base64
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -13,10 +14,11 @@ from asgi_lifespan import LifespanManager
 from standardwebhooks import Webhook as Verifier
 
 from cms.config import Settings
+from cms.services import webhooks
 from cms.services.webhooks import RETRY_SCHEDULE
 from cms.storage import events
 from cms.web.app import create_app
-from tests.webhooks import Receiver
+from tests.webhooks import Receiver, serve_receiver
 
 PUBLIC_URL = "http://93.184.215.14/hook"  # a public address; the ASGI transport never connects to it
 DNS = {"hooks.example": ["93.184.215.14"]}
@@ -347,6 +349,144 @@ async def test_patch_enabled_true_turns_a_subscription_back_on(client, admin, pu
     assert "secret" not in response.json()
     items = await _settled(client, admin, hook)
     assert [item["status"] for item in items] == ["succeeded", "failed"]
+
+
+async def _enabled(client, admin, hook, enabled):
+    response = await client.patch(f"/api/v1/webhooks/{hook['id']}", json={"enabled": enabled}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["enabled"] is enabled
+
+
+def _later(**delta):
+    return datetime.now(UTC) + timedelta(**delta)
+
+
+async def test_a_delivery_pending_when_410_disables_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500, 410)
+    await publish(title="Failing")
+    (pending,) = await _settled(client, admin, hook)
+    await publish(title="Gone")
+    gone, held = await _settled(client, admin, hook)
+
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    listed_while_disabled = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert sent_while_disabled == 0
+    assert [(d["id"], d["status"], len(d["attempts"])) for d in listed_while_disabled] == [
+        (gone["id"], "failed", 1), (pending["id"], "pending", 1),
+    ]  # fmt: skip
+    assert held["next_attempt_at"] == pending["next_attempt_at"]
+    assert [r.headers["webhook-id"] for r in await _received(receiver, 3)] == [
+        pending["event_id"], gone["event_id"], pending["event_id"],
+    ]  # fmt: skip
+    newest, oldest = await _settled(client, admin, hook)
+    assert (oldest["id"], oldest["status"], [a["status_code"] for a in oldest["attempts"]]) == (
+        pending["id"], "succeeded", [500, 204],
+    )  # fmt: skip
+    assert (newest["status"], [a["status_code"] for a in newest["attempts"]]) == ("failed", [410])
+
+
+async def test_a_delivery_pending_when_patch_disables_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Failing")
+    await _settled(client, admin, hook)
+
+    await _enabled(client, admin, hook, False)
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    (held,) = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert sent_while_disabled == 0
+    assert (held["status"], len(held["attempts"])) == ("pending", 1)
+    assert len(await _received(receiver, 2)) == 2
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [500, 204])
+
+
+async def test_a_redelivery_queued_while_disabled_waits_until_the_subscription_is_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    await _enabled(client, admin, hook, False)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", headers=admin)
+    sent_while_disabled = await dispatcher.deliver_due(_later(days=1))
+    await _enabled(client, admin, hook, True)
+    await dispatcher.deliver_due(_later(minutes=1))
+
+    assert (response.status_code, response.json()["status"]) == (202, "pending")
+    assert sent_while_disabled == 0
+    first, second = await _received(receiver, 2)
+    assert second.headers["webhook-id"] == first.headers["webhook-id"]
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert delivery["status"] == "succeeded"
+
+
+async def test_a_redirect_is_not_followed_and_counts_as_a_failed_attempt(client, admin, publish, receiver):
+    hook = await _subscribe(client, admin)
+    receiver.answer(302, location=PUBLIC_URL)
+
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("pending", [302])
+    await asyncio.sleep(0.2)
+    assert len(receiver.received) == 1
+
+
+async def test_a_secret_appears_in_no_log_line(client, admin, publish, receiver, caplog):
+    caplog.set_level(logging.INFO)  # the level `cms serve` logs at
+    hook = await _subscribe(client, admin)
+    receiver.answer(500)
+    await publish(title="Hello")
+    await _settled(client, admin, hook)
+    await client.get("/api/v1/webhooks", headers=admin)
+    await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
+
+    key = hook["secret"].removeprefix("whsec_")
+
+    assert caplog.records
+    assert not [record for record in caplog.records if key in record.getMessage()]
+
+
+class TestARealReceiver:
+    """A real receiver under uvicorn, reached over the network (the ASGI transport knows no timeouts)."""
+
+    @pytest.fixture
+    def hook_url(self, receiver):
+        with serve_receiver(receiver) as url:
+            yield url
+
+    @pytest.fixture
+    def app(self, database_url, hook_url):
+        settings = Settings(database_url=database_url, webhook_allow_private=True)
+        return create_app(settings, webhook_client=httpx.AsyncClient(), webhook_resolve=webhooks.system_resolve)
+
+    async def test_an_answer_slower_than_the_send_timeout_is_a_failed_attempt(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # 15 s in production (SEND_TIMEOUT)
+        receiver.delay = 1.0
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Slow")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "pending"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
+        assert attempt["duration_ms"] >= 300
 
 
 async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
