@@ -136,7 +136,7 @@ async def test_an_admin_sees_the_tokens_and_users_pages(client, person, sign_in)
 
 async def test_sign_out_ends_the_session_on_the_server(client, signed_in):
     page = await client.get("/admin")
-    cookie = client.cookies["cms_session"]
+    cookie = client.cookies.get("cms_session", path="/admin")
 
     out = await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
     client.cookies.set("cms_session", cookie, path="/admin")
@@ -147,7 +147,7 @@ async def test_sign_out_ends_the_session_on_the_server(client, signed_in):
 
 
 async def test_an_idle_session_expires(client, signed_in):
-    secret = client.cookies["cms_session"]
+    secret = client.cookies.get("cms_session", path="/admin")
     now = datetime.now(UTC)
 
     assert await sessions.find(secret, timedelta(minutes=1), now=now) is not None
