@@ -51,7 +51,7 @@ async def list_changes(request: Request) -> Response:
 
 
 async def _may_preview(request: Request) -> bool:
-    """A Bearer token decides when there is one; else the editor's session (its cookie reaches this route only)."""
+    """A Bearer token decides when there is one; else the editor's session (docs/decisions/0008)."""
     if "authorization" in request.headers:
         return await auth.may(request, "preview")
     session = await admin_session.current(request)
