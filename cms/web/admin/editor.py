@@ -21,7 +21,7 @@ from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
 from cms.core.render import markdown as markdown_format
-from cms.services import catalogue, drafts, publishing, revisions
+from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web import params
 from cms.web.admin.render import HEADERS, error_page, page
@@ -170,6 +170,7 @@ async def editor_page(
             "form_action": edit_url(request, current.slug, locale),
             "upload_action": edit_url(request, current.slug, locale).replace("/edit", "/upload", 1),
             "article_id": current.id,
+            "events_since": await changes.latest_cursor(),
             "preview_url": edit_url(request, current.slug, locale).replace("/edit", "/preview", 1),
             "revisions_url": edit_url(request, current.slug, locale).replace("/edit", "/revisions", 1),
             "saved_title": current.title,

@@ -73,7 +73,8 @@ function followPreview(region) {
   if (!region || !window.EventSource) return;
   const id = region.dataset.articleId, shown = Number(region.dataset.version);
   let latest = shown;
-  const stream = new EventSource("/api/v1/events");
+  // From the log's position when the page was made: a save between then and connecting is not missed.
+  const stream = new EventSource(`/api/v1/events?since=${encodeURIComponent(region.dataset.eventsSince)}`);
   stream.addEventListener("article.updated", async (message) => {
     const event = JSON.parse(message.data);
     if (event.data.id !== id || event.data.version <= latest) return;
