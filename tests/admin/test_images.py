@@ -181,3 +181,15 @@ async def test_a_signed_out_upload_without_javascript_keeps_the_text_for_after_s
     assert answer.status_code == 200
     assert '<input type="hidden" name="kept_body" value="Kept words.\n">' in answer.text
     assert '<input type="hidden" name="kept_action_url" value="/admin/articles/new">' in answer.text
+
+
+async def test_an_upload_that_is_not_multipart_with_its_csrf_token_answers_415(client, signed_in):
+    page = await client.get("/admin/articles/new")
+
+    answer = await client.post("/admin/articles/new/upload", data={"csrf": csrf_of(page)})
+
+    assert answer.status_code == 415
+    assert (
+        answer.json()["detail"]
+        == "content type 'application/x-www-form-urlencoded' is not accepted here: send multipart/form-data"
+    )

@@ -79,7 +79,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = f"sqlite://{folder / 'cms.sqlite3'}"
     for email, role in ((EDITOR, "editor"), (ADMIN, "admin")):
         _cms(database, "user", "create", "--email", email, "--role", role, "--password-stdin", stdin=PASSWORD)
-    with serve(database, folder / "server.log", workers=2) as running:
+    env = {"CMS_WEBHOOK_ALLOW_PRIVATE": "true"}  # the Webhooks page's test subscribes a local address
+    with serve(database, folder / "server.log", workers=2, env=env) as running:
         yield running
 
 

@@ -5,7 +5,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import ADMIN, axe_violations
 from tests.browser.test_editor_page import sign_in, write_article
 from tests.web.images import image
 
@@ -72,3 +72,32 @@ def test_the_preview_shows_a_draft_saved_through_the_api_while_the_page_is_open(
     assert saved.status_code == 200, saved.text
     expect(preview).to_contain_text("Words saved by another program.", timeout=5_000)
     expect(preview).to_contain_text("version 2")
+
+
+def test_the_webhooks_page_creates_disables_and_deletes_and_passes_axe(new_page):
+    # The server allows private addresses (CMS_WEBHOOK_ALLOW_PRIVATE, tests/browser/conftest.py): nothing listens.
+    page = new_page()
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Webhooks").click()
+    assert axe_violations(page) == []
+
+    page.get_by_label("URL").fill("http://127.0.0.1:9/cms-hook")
+    page.get_by_label("article.published").check()
+    page.get_by_role("button", name="Create webhook").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Its signing secret is shown this once")
+    expect(page.locator("#secret")).to_have_text(re.compile(r"^whsec_"))
+    row = page.get_by_role("row", name=re.compile("cms-hook"))
+    expect(row.get_by_role("cell", name="enabled", exact=True)).to_be_visible()
+    assert axe_violations(page) == []
+    row.get_by_role("button", name="Disable").click()
+    expect(page.get_by_role("status")).to_contain_text("Disabled")
+    expect(
+        page.get_by_role("row", name=re.compile("cms-hook")).get_by_role("cell", name="disabled", exact=True)
+    ).to_be_visible()
+    page.get_by_role("link", name="Deliveries to http://127.0.0.1:9/cms-hook").click()
+    expect(page.get_by_role("cell", name="Nothing was sent to it yet.")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Back to the webhooks").click()
+    page.get_by_role("button", name="Delete http://127.0.0.1:9/cms-hook").click()
+    expect(page.get_by_role("cell", name="No webhooks yet.")).to_be_visible()

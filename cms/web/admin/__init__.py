@@ -3,7 +3,7 @@
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from cms.web.admin import editor, images, people, session
+from cms.web.admin import editor, images, people, session, webhooks
 from cms.web.admin.render import HERE
 
 routes: list[BaseRoute] = [
@@ -13,5 +13,6 @@ routes: list[BaseRoute] = [
     *images.routes,
     *editor.routes,
     *people.routes,
+    *webhooks.routes,
     Mount("/admin/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
 ]

@@ -15,7 +15,7 @@ from cms.core.assets import IMAGE_TYPES, Asset
 from cms.core.errors import InvalidContent, Moved, NotFound, TooLarge, UnsupportedType
 from cms.services.assets import Assets
 from cms.services.sessions import Session
-from cms.web import uploads
+from cms.web import bodies, uploads
 from cms.web.admin.editor import Draft, editor_page, locale_of
 from cms.web.admin.session import KEPT_FIELDS, check_csrf, current, sign_in_again
 from cms.web.assets import ALT_MAX
@@ -51,6 +51,8 @@ async def upload_image(request: Request) -> Response:
         raise Problem(401, "your session ended: sign in again (in another tab, to keep what you typed here)")
     if session is not None and "write" not in session.user.scopes:
         raise Problem(403, f"{session.user.email} has the {session.user.role} role, which cannot upload")
+    if session is not None and bodies.media_type(request) != "multipart/form-data":
+        check_csrf(await request.form(), session.csrf_token)  # a form without its token is a 403 here as anywhere
     assets: Assets = request.app.state.assets
     async with uploads.received(assets, _fields(request)) as form:
         stopped: InvalidContent | TooLarge | None = None

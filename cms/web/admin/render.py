@@ -35,6 +35,7 @@ NAV = (
     NavItem("Articles", "/admin", "write"),
     NavItem("New article", "/admin/articles/new", "write"),
     NavItem("Tokens", "/admin/tokens", "admin"),
+    NavItem("Webhooks", "/admin/webhooks", "admin"),
     NavItem("Users", "/admin/users", "admin"),
 )
 
