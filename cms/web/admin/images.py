@@ -17,6 +17,7 @@ from cms.services.assets import Assets
 from cms.services.sessions import Session
 from cms.web import bodies, uploads
 from cms.web.admin.editor import Draft, editor_page, locale_of
+from cms.web.admin.render import reasons
 from cms.web.admin.session import KEPT_FIELDS, check_csrf, current, sign_in_again
 from cms.web.assets import ALT_MAX
 from cms.web.problems import Problem
@@ -77,7 +78,7 @@ async def upload_image(request: Request) -> Response:
             if wants_json:
                 raise
             status = 413 if isinstance(exc, TooLarge) else 415 if isinstance(exc, UnsupportedType) else 422
-            alert = f"The image was not uploaded: {_reason(exc)}. Your text is as it was, not saved yet."
+            alert = f"The image was not uploaded: {reasons(exc)}. Your text is as it was, not saved yet."
             return await _again(request, session, draft, status, alert=alert)
     markdown = image_markdown(asset, alt)
     if wants_json:
@@ -85,12 +86,6 @@ async def upload_image(request: Request) -> Response:
     draft = replace(draft, body=draft.body.rstrip("\n") + ("\n\n" if draft.body.strip() else "") + markdown + "\n")
     notice = "Uploaded: the image is at the end of the Body, not saved yet. Press Save to keep it."
     return await _again(request, session, draft, 201, notice=notice)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, InvalidContent):
-        return "; ".join(error.message for error in exc.errors)
-    return str(exc)
 
 
 async def _again(request: Request, session: Session, draft: Draft, status: int, **extra: str) -> Response:
