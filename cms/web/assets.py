@@ -5,22 +5,18 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import BinaryIO
 
-from python_multipart.exceptions import FormParserError
-from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
-from cms.core.errors import InvalidContent, NotFound, TooLarge
-from cms.services.assets import Assets, Upload, original_key
-from cms.web import auth, bodies, params
+from cms.core.errors import InvalidContent, NotFound
+from cms.services.assets import Assets, original_key
+from cms.web import auth, params, uploads
 from cms.web.http_cache import PreparedResponse, etag_matches
-from cms.web.problems import Problem, bad_parameter
+from cms.web.problems import bad_parameter
 from cms.web.responses import json_response
 
-FORM_OVERHEAD = 16 * 1024
-"""What a multipart body may carry beyond the file: boundaries, part headers, the alt text."""
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"
 MAX_HEIGHT = 10_000
@@ -35,119 +31,21 @@ def _assets(request: Request) -> Assets:
     return assets
 
 
-class _Form:
-    """The parts of an upload as python-multipart finds them: `file` goes to the Upload, `alt` is kept."""
-
-    def __init__(self, upload: Upload) -> None:
-        self.upload = upload
-        self.filename: str | None = None
-        self.alt: bytearray | None = None
-        self._part: str | None = None
-        self._header_name = b""
-        self._header_value = b""
-        self._disposition = b""
-
-    def on_part_begin(self) -> None:
-        self._disposition = b""
-
-    def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_name += data[start:end]
-
-    def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
-
-    def on_header_end(self) -> None:
-        if self._header_name.lower() == b"content-disposition":
-            self._disposition = self._header_value
-        self._header_name = self._header_value = b""
-
-    def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self._disposition)
-        name = options.get(b"name", b"").decode("utf-8", "replace")
-        if name == "file" and self.filename is None:
-            self.filename = options.get(b"filename", b"").decode("utf-8", "replace")
-        elif name == "alt" and self.alt is None:
-            self.alt = bytearray()
-        elif name in ("file", "alt"):
-            raise InvalidContent.at(name, f"the field {name!r} is given more than once: give it once")
-        else:
-            raise InvalidContent.at(name, f"unknown field {name!r}: send the multipart fields 'file' and 'alt'")
-        self._part = name
-
-    def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self._part == "file":
-            self.upload.write(data[start:end])
-        elif self.alt is not None:
-            self.alt += data[start:end]
-            if len(self.alt) > ALT_MAX * 4:
-                raise InvalidContent.at("alt", f"the alt text is longer than {ALT_MAX} characters")
-
-    def alt_text(self) -> str | None:
-        if self.alt is None:
-            return None
-        try:
-            alt = self.alt.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidContent.at("alt", "the alt text is not valid UTF-8") from None
-        if len(alt) > ALT_MAX or "\x00" in alt:
-            raise InvalidContent.at("alt", f"the alt text must be at most {ALT_MAX} characters, without NUL")
-        return alt
-
-    def callbacks(self) -> dict[str, object]:
-        return {
-            "on_part_begin": self.on_part_begin,
-            "on_header_field": self.on_header_field,
-            "on_header_value": self.on_header_value,
-            "on_header_end": self.on_header_end,
-            "on_headers_finished": self.on_headers_finished,
-            "on_part_data": self.on_part_data,
-        }
-
-
 async def upload_asset(request: Request) -> Response:
     """POST multipart/form-data with `file` (and `alt`): 201 for new bytes, 200 with the asset already stored."""
     await auth.require(request, "write")
     params.query(request, ())
-    boundary = _boundary(request)
     assets = _assets(request)
-    limit = assets.max_bytes + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
+    limit = assets.max_bytes + uploads.FORM_OVERHEAD + 4 * ALT_MAX
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise _too_large(assets.max_bytes)
-    upload = assets.upload()
-    try:
-        form = _Form(upload)
-        parser = MultipartParser(boundary, form.callbacks())  # type: ignore[arg-type]
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise _too_large(assets.max_bytes)
-            parser.write(chunk)
-        parser.finalize()
-        if parser.state != MultipartState.END:
-            raise Problem(400, "the multipart/form-data body ends before its closing boundary: send it whole")
+        raise uploads.too_large(assets.max_bytes)
+    async with uploads.received(assets, {"alt": ALT_MAX}) as form:
+        await uploads.read(request, form)
         if form.filename is None:
             raise InvalidContent.at("file", "no file was sent: send it in the multipart field 'file'")
-        asset, created = await assets.store_upload(upload, form.filename, form.alt_text())
-    except FormParserError as exc:
-        raise Problem(400, f"the body is not valid multipart/form-data: {exc}") from None
-    finally:
-        upload.discard()
+        asset, created = await assets.store_upload(form.upload, form.filename, form.text("alt"))
     return json_response(asset.model_dump(mode="json"), 201 if created else 200, {"Location": asset.url})
-
-
-def _boundary(request: Request) -> bytes:
-    bodies.require_media_type(request, ("multipart/form-data",))
-    _, options = parse_options_header(request.headers["content-type"])
-    boundary = options.get(b"boundary", b"")
-    if not boundary or len(boundary) > 70:
-        raise Problem(400, "the multipart/form-data content type needs a boundary of 1 to 70 characters")
-    return boundary
-
-
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"the upload is larger than the limit of {limit} bytes (CMS_MAX_ASSET_BYTES)")
 
 
 async def list_assets(request: Request) -> Response:

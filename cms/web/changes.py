@@ -12,6 +12,7 @@ from cms.metrics import OPEN_STREAMS
 from cms.services import changes
 from cms.services.changes import CursorAhead, CursorExpired, Reset
 from cms.web import auth, params
+from cms.web.admin import session as admin_session
 from cms.web.problems import Problem, bad_parameter
 
 NO_STORE = "no-store"
@@ -49,9 +50,17 @@ async def list_changes(request: Request) -> Response:
     return Response(page.json(), media_type="application/json", headers={"Cache-Control": NO_STORE})
 
 
+async def _may_preview(request: Request) -> bool:
+    """A Bearer token decides when there is one; else the editor's session (docs/decisions/0008)."""
+    if "authorization" in request.headers:
+        return await auth.may(request, "preview")
+    session = await admin_session.current(request)
+    return session is not None and "preview" in session.user.scopes
+
+
 async def stream_events(request: Request) -> Response:
     query = params.query(request, ("since",))
-    preview = await auth.may(request, "preview")
+    preview = await _may_preview(request)
     since, reset_first = None, False
     if "since" in query:
         since = _since(query["since"])

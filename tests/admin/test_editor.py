@@ -53,7 +53,7 @@ async def test_the_editor_shows_the_saved_draft_in_the_preview_region(client, si
     page = await client.get(url)
 
     assert page.status_code == 200
-    assert '<section aria-labelledby="preview-heading" class="preview">' in page.text
+    assert '<section aria-labelledby="preview-heading" class="preview" data-preview' in page.text
     assert '<section id="why">\n<h2>Why</h2>\n<p>Because it helps.</p>' in page.text
 
 

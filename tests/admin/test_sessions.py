@@ -92,6 +92,7 @@ async def test_every_form_of_the_page_refuses_a_missing_or_wrong_csrf_token(clie
         "/admin/articles/new",
         f"/admin/articles/{article['slug']}/edit",
         f"/admin/articles/{article['slug']}/revisions/1/restore",
+        f"/admin/articles/{article['slug']}/upload",
     ]
 
     for route in routes:
@@ -103,13 +104,30 @@ async def test_every_form_of_the_page_refuses_a_missing_or_wrong_csrf_token(clie
 async def test_the_admin_forms_refuse_a_wrong_csrf_token(client, person, sign_in):
     await sign_in(await person("admin"))
 
-    for route in ("/admin/tokens", "/admin/tokens/" + "0" * 32 + "/revoke", "/admin/users", "/admin/users/disable"):
+    hook = "/admin/webhooks/" + "0" * 32
+    routes = ["/admin/tokens", "/admin/tokens/" + "0" * 32 + "/revoke", "/admin/users", "/admin/users/disable"]
+    routes += [
+        "/admin/webhooks",
+        f"{hook}/enable",
+        f"{hook}/disable",
+        f"{hook}/delete",
+        f"{hook}/deliveries/{'0' * 32}/redeliver",
+    ]
+    for route in routes:
         answer = await client.post(route, data={"csrf": "wrong"})
         assert (route, answer.status_code) == (route, 403)
 
 
 async def test_a_signed_out_request_to_any_page_redirects_to_sign_in(client):
-    for path in ("/admin", "/admin/articles/new", "/admin/articles/x/edit", "/admin/tokens", "/admin/users"):
+    paths = (
+        "/admin",
+        "/admin/articles/new",
+        "/admin/articles/x/edit",
+        "/admin/tokens",
+        "/admin/users",
+        "/admin/webhooks",
+    )
+    for path in paths:
         answer = await client.get(path)
 
         assert answer.status_code == 303
@@ -117,7 +135,7 @@ async def test_a_signed_out_request_to_any_page_redirects_to_sign_in(client):
 
 
 async def test_an_editor_cannot_reach_the_admin_pages(client, signed_in):
-    for path in ("/admin/tokens", "/admin/users"):
+    for path in ("/admin/tokens", "/admin/users", "/admin/webhooks"):
         answer = await client.get(path)
 
         assert answer.status_code == 403
@@ -136,7 +154,7 @@ async def test_an_admin_sees_the_tokens_and_users_pages(client, person, sign_in)
 
 async def test_sign_out_ends_the_session_on_the_server(client, signed_in):
     page = await client.get("/admin")
-    cookie = client.cookies["cms_session"]
+    cookie = client.cookies.get("cms_session", path="/admin")
 
     out = await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
     client.cookies.set("cms_session", cookie, path="/admin")
@@ -147,7 +165,7 @@ async def test_sign_out_ends_the_session_on_the_server(client, signed_in):
 
 
 async def test_an_idle_session_expires(client, signed_in):
-    secret = client.cookies["cms_session"]
+    secret = client.cookies.get("cms_session", path="/admin")
     now = datetime.now(UTC)
 
     assert await sessions.find(secret, timedelta(minutes=1), now=now) is not None

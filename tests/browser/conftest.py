@@ -66,10 +66,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
-def _cms(database: str, *args: str, stdin: str | None = None) -> None:
+def _cms(database: str, *args: str, stdin: str | None = None) -> str:
     env = {**os.environ, "CMS_DATABASE_URL": database}
     done = subprocess.run([sys.executable, "-m", "cms", *args], env=env, input=stdin, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +79,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = f"sqlite://{folder / 'cms.sqlite3'}"
     for email, role in ((EDITOR, "editor"), (ADMIN, "admin")):
         _cms(database, "user", "create", "--email", email, "--role", role, "--password-stdin", stdin=PASSWORD)
-    with serve(database, folder / "server.log", workers=2) as running:
+    env = {"CMS_WEBHOOK_ALLOW_PRIVATE": "true"}  # the Webhooks page's test subscribes a local address
+    with serve(database, folder / "server.log", workers=2, env=env) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def api(server: Server) -> dict[str, str]:
+    """Headers of a token with every scope, for what another program does through the API meanwhile."""
+    database = f"sqlite://{server.log.parent / 'cms.sqlite3'}"
+    scopes = [arg for scope in ("preview", "write", "admin") for arg in ("--scope", scope)]
+    secret = _cms(database, "token", "create", "--name", "another-program", *scopes).splitlines()[-1]
+    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture(scope="module")

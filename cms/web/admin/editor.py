@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cms.core.article import Article, ArticleInput
@@ -21,10 +21,10 @@ from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
 from cms.core.render import markdown as markdown_format
-from cms.services import catalogue, drafts, publishing, revisions
+from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web import params
-from cms.web.admin.render import error_page, page
+from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
 
 STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Scheduled"}
@@ -124,7 +124,7 @@ def _invalid(exc: Exception) -> dict[str, list[str]]:
     return {"slug": [str(exc)]}  # Conflict: the slug is taken
 
 
-def _locale(request: Request) -> str:
+def locale_of(request: Request) -> str:
     given = request.query_params.get("locale")
     return params.locale({"locale": given} if given else {}, request.app.state.settings.default_locale)
 
@@ -155,16 +155,23 @@ async def articles(request: Request, session: Session) -> Response:
     return page(request, "articles.html", session, articles=rows, q=q, default_locale=default, notice=notice)
 
 
-async def _editor(
+async def editor_page(
     request: Request, session: Session, draft: Draft, *, slug: str | None, locale: str, status: int = 200, **extra: Any
 ) -> Response:
     """The editor page; for a saved article, its state and the Preview of its saved draft."""
-    context: dict[str, Any] = {"is_new": slug is None, "draft": draft, "form_action": "/admin/articles/new"}
+    context: dict[str, Any] = {
+        "is_new": slug is None, "draft": draft, "form_action": "/admin/articles/new",
+        "upload_action": "/admin/articles/new/upload",
+    }  # fmt: skip
     if slug is not None:
         current, _ = await drafts.read(slug, locale)
         state = await publishing.state(current.slug, locale)
         context |= {
             "form_action": edit_url(request, current.slug, locale),
+            "upload_action": edit_url(request, current.slug, locale).replace("/edit", "/upload", 1),
+            "article_id": current.id,
+            "events_since": await changes.latest_cursor(),
+            "preview_url": edit_url(request, current.slug, locale).replace("/edit", "/preview", 1),
             "revisions_url": edit_url(request, current.slug, locale).replace("/edit", "/revisions", 1),
             "saved_title": current.title,
             "status_label": STATUS_LABEL.get(current.status, current.status),
@@ -178,7 +185,7 @@ async def _editor(
 
 @signed_in("write")
 async def new_article(request: Request, session: Session) -> Response:
-    return await _editor(request, session, Draft(), slug=None, locale=_locale(request))
+    return await editor_page(request, session, Draft(), slug=None, locale=locale_of(request))
 
 
 @signed_in("write", keeps_text=True)
@@ -189,7 +196,7 @@ async def create_article(request: Request, session: Session) -> Response:
         article = await drafts.create(mine.to_input(), locale, session.user.email)
     except (ValidationError, InvalidContent, Conflict) as exc:
         alert = "The article was not saved: see the errors next to the fields."
-        return await _editor(
+        return await editor_page(
             request, session, mine, slug=None, locale=locale, status=422, alert=alert, errors=_invalid(exc)
         )
     return RedirectResponse(edit_url(request, article.slug, article.locale, done="created"), status_code=303)
@@ -197,7 +204,7 @@ async def create_article(request: Request, session: Session) -> Response:
 
 @signed_in("write")
 async def edit_article(request: Request, session: Session) -> Response:
-    slug, locale = request.path_params["slug"], _locale(request)
+    slug, locale = request.path_params["slug"], locale_of(request)
     try:
         current, tag = await drafts.read(slug, locale)
     except Moved as moved:
@@ -205,7 +212,7 @@ async def edit_article(request: Request, session: Session) -> Response:
     except NotFound as exc:
         return error_page(request, session, 404, "No such article", str(exc))
     notice = DONE.get(request.query_params.get("done", ""), "")
-    return await _editor(request, session, Draft.of(current, tag), slug=slug, locale=locale, notice=notice)
+    return await editor_page(request, session, Draft.of(current, tag), slug=slug, locale=locale, notice=notice)
 
 
 def _publish_at(form: FormData) -> datetime:
@@ -225,7 +232,7 @@ def _publish_at(form: FormData) -> datetime:
 @signed_in("write", keeps_text=True)
 async def change_article(request: Request, session: Session) -> Response:
     """Save, Keep mine, Take theirs, Publish, Schedule, Unpublish, Delete: the editor's buttons."""
-    slug, locale = request.path_params["slug"], _locale(request)
+    slug, locale = request.path_params["slug"], locale_of(request)
     form = await request.form()
     mine, action, who = Draft.from_form(form), str(form.get("action", "save")), session.user.email
     if action == "take":
@@ -256,7 +263,7 @@ async def change_article(request: Request, session: Session) -> Response:
         return await _conflict(request, session, slug, locale, mine)
     except (ValidationError, InvalidContent, Conflict) as exc:
         alert = "Nothing was changed: see the errors next to the fields."
-        return await _editor(
+        return await editor_page(
             request, session, mine, slug=slug, locale=locale, status=422, alert=alert, errors=_invalid(exc)
         )
     except (NotFound, Moved) as exc:
@@ -278,7 +285,7 @@ async def _conflict(request: Request, session: Session, slug: str, locale: str, 
         "when": _when(latest.created_at),
         "diff": line_diff(mine.lines(), theirs.lines()),
     }
-    return await _editor(
+    return await editor_page(
         request, session, replace(mine, etag=mine.etag), slug=slug, locale=locale, status=409, alert=alert,
         theirs=conflict, their_etag=tag,
     )  # fmt: skip
@@ -290,12 +297,22 @@ async def resume(request: Request, session: Session, kept: dict[str, str]) -> Re
     path = kept["action_url"]
     notice = "You are signed in again. Your text is as you left it, not saved yet: press Save to keep it."
     if path == "/admin/articles/new":
-        return await _editor(request, session, draft, slug=None, locale=_locale(request), notice=notice)
+        return await editor_page(request, session, draft, slug=None, locale=locale_of(request), notice=notice)
     slug = path.removeprefix("/admin/articles/").partition("/")[0]
     try:
-        return await _editor(request, session, draft, slug=slug, locale=_locale(request), notice=notice)
+        return await editor_page(request, session, draft, slug=slug, locale=locale_of(request), notice=notice)
     except (NotFound, Moved):
-        return await _editor(request, session, draft, slug=None, locale=_locale(request), notice=notice)
+        return await editor_page(request, session, draft, slug=None, locale=locale_of(request), notice=notice)
+
+
+@signed_in("write")
+async def preview(request: Request, session: Session) -> Response:
+    """The Preview region's content alone: the live Preview fetches it when the draft has a new version."""
+    try:
+        current, _ = await drafts.read(request.path_params["slug"], locale_of(request))
+    except (NotFound, Moved) as exc:
+        return error_page(request, session, 404, "No such article", str(exc))
+    return HTMLResponse(request.app.state.formats["html"].article(current), headers=HEADERS)
 
 
 @signed_in("write")
@@ -304,7 +321,7 @@ async def history(request: Request, session: Session) -> Response:
 
 
 async def _history(request: Request, session: Session, alert: str = "", status: int = 200) -> Response:
-    slug, locale = request.path_params["slug"], _locale(request)
+    slug, locale = request.path_params["slug"], locale_of(request)
     try:
         current, tag = await drafts.read(slug, locale)
         listed = await revisions.history(slug, locale, 200, None)
@@ -331,7 +348,7 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
 
 @signed_in("write")
 async def restore(request: Request, session: Session) -> Response:
-    slug, locale = request.path_params["slug"], _locale(request)
+    slug, locale = request.path_params["slug"], locale_of(request)
     version = params_version(request.path_params["version"])
     etag = str((await request.form()).get("etag", ""))
     try:
@@ -354,6 +371,7 @@ routes = [
     Route("/admin/articles/new", create_article, methods=["POST"]),
     Route("/admin/articles/{slug}/edit", edit_article, methods=["GET"]),
     Route("/admin/articles/{slug}/edit", change_article, methods=["POST"]),
+    Route("/admin/articles/{slug}/preview", preview, methods=["GET"]),
     Route("/admin/articles/{slug}/revisions", history, methods=["GET"]),
     Route("/admin/articles/{slug}/revisions/{version}/restore", restore, methods=["POST"]),
 ]

@@ -7,14 +7,8 @@ from starlette.routing import Route
 from cms.core.errors import Conflict, InvalidContent, NotFound
 from cms.services import tokens, users
 from cms.services.sessions import Session
-from cms.web.admin.render import page
+from cms.web.admin.render import page, reasons
 from cms.web.admin.session import signed_in
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, InvalidContent):
-        return "; ".join(error.message for error in exc.errors)
-    return str(exc)
 
 
 async def _tokens_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:
@@ -33,7 +27,7 @@ async def token_create(request: Request, session: Session) -> Response:
     try:
         created, secret = await tokens.create(name, scopes)
     except InvalidContent as exc:
-        return await _tokens_page(request, session, 422, name=name, alert=_message(exc))
+        return await _tokens_page(request, session, 422, name=name, alert=reasons(exc))
     return await _tokens_page(request, session, 201, name="", created=created, secret=secret)
 
 
@@ -42,7 +36,7 @@ async def token_revoke(request: Request, session: Session) -> Response:
     try:
         await tokens.revoke(request.path_params["token_id"])
     except NotFound as exc:
-        return await _tokens_page(request, session, 404, name="", alert=_message(exc))
+        return await _tokens_page(request, session, 404, name="", alert=reasons(exc))
     return RedirectResponse("/admin/tokens", status_code=303)
 
 
@@ -62,7 +56,7 @@ async def user_create(request: Request, session: Session) -> Response:
     try:
         created, password = await users.create(email, role)
     except (InvalidContent, Conflict) as exc:
-        return await _users_page(request, session, 422, email=email, alert=_message(exc))
+        return await _users_page(request, session, 422, email=email, alert=reasons(exc))
     return await _users_page(request, session, 201, email="", created=created, password=password)
 
 
@@ -71,7 +65,7 @@ async def user_disable(request: Request, session: Session) -> Response:
     try:
         await users.disable(str((await request.form()).get("email", "")))
     except NotFound as exc:
-        return await _users_page(request, session, 404, email="", alert=_message(exc))
+        return await _users_page(request, session, 404, email="", alert=reasons(exc))
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from cms.core.errors import InvalidContent
 from cms.services.sessions import Session
 
 HERE = Path(__file__).parent
@@ -35,6 +36,7 @@ NAV = (
     NavItem("Articles", "/admin", "write"),
     NavItem("New article", "/admin/articles/new", "write"),
     NavItem("Tokens", "/admin/tokens", "admin"),
+    NavItem("Webhooks", "/admin/webhooks", "admin"),
     NavItem("Users", "/admin/users", "admin"),
 )
 
@@ -53,3 +55,10 @@ def page(request: Request, template: str, session: Session | None, status: int =
 
 def error_page(request: Request, session: Session | None, status: int, heading: str, message: str) -> HTMLResponse:
     return page(request, "error.html", session, status, heading=heading, message=message)
+
+
+def reasons(exc: Exception) -> str:
+    """What a refused form is told: each message of an InvalidContent, or the error's own text."""
+    if isinstance(exc, InvalidContent):
+        return "; ".join(error.message for error in exc.errors)
+    return str(exc)

@@ -7,12 +7,11 @@ Before a session exists, the sign-in form is protected by a double-submit cookie
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -25,6 +24,8 @@ from cms.web.problems import Problem
 COOKIE = "cms_session"
 SIGN_IN_COOKIE = "cms_sign_in"
 PATH = "/admin"
+STREAM_PATH = "/api/v1/events"
+"""The session cookie is also sent to the event stream, read-only, for the live Preview (docs/decisions/0008)."""
 SIGN_IN = "/admin/sign-in"
 
 Handler = Callable[[Request, Session], Awaitable[Response]]
@@ -40,8 +41,8 @@ async def current(request: Request) -> Session | None:
     return await sessions.find(secret, idle)
 
 
-def _cookie_flags(request: Request) -> dict[str, Any]:
-    return {"path": PATH, "httponly": True, "samesite": "lax", "secure": request.url.scheme == "https"}
+def _cookie_flags(request: Request, path: str = PATH) -> dict[str, Any]:
+    return {"path": path, "httponly": True, "samesite": "lax", "secure": request.url.scheme == "https"}
 
 
 def _safe_next(value: str) -> str:
@@ -76,7 +77,7 @@ def signed_in(
     return wrap
 
 
-def check_csrf(form: FormData, expected: str) -> None:
+def check_csrf(form: Mapping[str, object], expected: str) -> None:
     sent = form.get("csrf")
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Problem(403, "the form's CSRF token is missing or wrong: reload the page and send the form again")
@@ -90,9 +91,12 @@ async def _sign_in_page(
     kept: dict[str, str] | None = None,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    next_url: str | None = None,
 ) -> Response:
     token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
-    next_url = _safe_next(request.query_params.get("next", "") or str((await request.form()).get("next", "")))
+    if next_url is None:
+        next_url = request.query_params.get("next", "") or str((await request.form()).get("next", ""))
+    next_url = _safe_next(next_url)
     response = page(
         request, "sign_in.html", None, status, error=error, email=email, kept=kept or {}, sign_in_csrf=token,
         next_url=next_url,
@@ -100,6 +104,11 @@ async def _sign_in_page(
     response.set_cookie(SIGN_IN_COOKIE, token, **_cookie_flags(request))
     response.headers.update(headers or {})
     return response
+
+
+async def sign_in_again(request: Request, kept: dict[str, str]) -> Response:
+    """The sign-in page for a form whose session ended: what it held comes back in the editor after signing in."""
+    return await _sign_in_page(request, kept=kept, next_url=kept.get("action_url", ""))
 
 
 async def sign_in_form(request: Request) -> Response:
@@ -135,6 +144,7 @@ async def sign_in(request: Request) -> Response:
     else:
         response = RedirectResponse(_safe_next(str(form.get("next", ""))), status_code=303)
     response.set_cookie(COOKIE, secret, **_cookie_flags(request))
+    response.set_cookie(COOKIE, secret, **_cookie_flags(request, STREAM_PATH))
     response.delete_cookie(SIGN_IN_COOKIE, path=PATH)
     return response
 
@@ -145,5 +155,6 @@ async def sign_out(request: Request) -> Response:
         check_csrf(await request.form(), session.csrf_token)
         await sessions.end(request.cookies[COOKIE])
     response = RedirectResponse(SIGN_IN, status_code=303)
-    response.delete_cookie(COOKIE, path=PATH, httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    for path in (PATH, STREAM_PATH):
+        response.delete_cookie(COOKIE, **_cookie_flags(request, path))
     return response

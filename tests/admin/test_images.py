@@ -1,0 +1,195 @@
+"""The editor's "Upload image": the asset stored as by the API, its Markdown given back or put into the Body."""
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cms.config import Settings
+from tests.admin.conftest import csrf_of
+from tests.admin.test_editor import BODY, form_of, new_article
+from tests.web.images import PDF, SVG_WITH_SCRIPT, image
+
+JSON = {"Accept": "application/json"}
+LIMIT = 64 * 1024
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"), max_asset_bytes=LIMIT)
+
+
+def body_of(page: httpx.Response) -> str:
+    return form_of(page)["body"]
+
+
+async def test_an_upload_asking_for_json_answers_201_with_the_markdown_and_the_asset(client, signed_in, editor):
+    url = await new_article(client)
+    page = await client.get(url)
+    png = image(8, 6)
+
+    answer = await client.post(
+        url.replace("/edit", "/upload"),
+        data={"csrf": csrf_of(page), "alt": "A [small] square"},
+        files={"file": ("square.png", png)},
+        headers=JSON,
+    )
+    listed = await client.get("/api/v1/assets", headers=editor)
+
+    asset = listed.json()["items"][0]
+    assert answer.status_code == 201
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"markdown": f"![A \\[small\\] square]({asset['url']})", "asset": asset}
+    assert (asset["mime"], asset["width"], asset["height"], asset["alt"]) == ("image/png", 8, 6, "A [small] square")
+
+
+async def test_an_upload_without_javascript_gives_the_editor_back_with_the_text_kept_and_the_image_appended(
+    client, signed_in
+):
+    url = await new_article(client)
+    page = await client.get(url)
+    typed = form_of(page, title="Typed, not saved", body="Typed words.\n")
+
+    answer = await client.post(
+        url.replace("/edit", "/upload"),
+        data=typed | {"alt": "Square", "action": "upload"},
+        files={"file": ("square.png", image(8, 6))},
+    )
+
+    assert answer.status_code == 201
+    assert re.fullmatch(r"Typed words\.\n\n!\[Square\]\(/api/v1/assets/[0-9a-f]{32}/square\.png\)\n", body_of(answer))
+    assert form_of(answer)["title"] == "Typed, not saved"
+    assert "Uploaded: the image is at the end of the Body, not saved yet. Press Save to keep it." in answer.text
+
+
+async def test_the_uploaded_markdown_saved_makes_an_image_block_of_the_asset(client, signed_in, editor):
+    url = await new_article(client)
+    page = await client.get(url)
+    uploaded = await client.post(
+        url.replace("/edit", "/upload"),
+        data={"csrf": csrf_of(page), "alt": "Square"},
+        files={"file": ("square.png", image(8, 6))},
+        headers=JSON,
+    )
+
+    saved = await client.post(url, data=form_of(page, body=BODY + "\n" + uploaded.json()["markdown"] + "\n"))
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+
+    assert saved.status_code == 303
+    block = draft.json()["sections"][-1]["blocks"][-1]
+    asset = uploaded.json()["asset"]
+    assert (block["type"], block["asset_id"], block["alt"]) == ("image", asset["id"], "Square")
+    assert block["url"] == asset["url"]
+
+
+async def test_a_pdf_is_inserted_as_a_link_not_an_image(client, signed_in):
+    page = await client.get("/admin/articles/new")
+
+    answer = await client.post(
+        "/admin/articles/new/upload",
+        data={"csrf": csrf_of(page), "alt": ""},
+        files={"file": ("terms.pdf", PDF)},
+        headers=JSON,
+    )
+
+    assert answer.status_code == 201
+    assert answer.json()["markdown"] == f"[terms.pdf]({answer.json()['asset']['url']})"
+
+
+async def test_a_file_of_a_refused_type_answers_415_as_problem_json_and_stores_nothing(client, signed_in, editor):
+    page = await client.get("/admin/articles/new")
+
+    answer = await client.post(
+        "/admin/articles/new/upload",
+        data={"csrf": csrf_of(page)},
+        files={"file": ("x.svg", SVG_WITH_SCRIPT)},
+        headers=JSON,
+    )
+    listed = await client.get("/api/v1/assets", headers=editor)
+
+    assert answer.status_code == 415
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["detail"].startswith("the upload is a file of no type we accept")
+    assert listed.json()["items"] == []
+
+
+async def test_a_file_over_the_limit_without_javascript_shows_an_alert_and_keeps_the_text(client, signed_in):
+    url = await new_article(client)
+    page = await client.get(url)
+    typed = form_of(page, body="Words I typed.\n")
+
+    answer = await client.post(
+        url.replace("/edit", "/upload"),
+        data=typed | {"action": "upload"},
+        files={"file": ("big.png", image(600, 600, "PNG", compress_level=0))},
+    )
+
+    assert answer.status_code == 413
+    assert body_of(answer) == "Words I typed.\n"
+    assert (
+        '<div role="alert" class="alert" id="alert">The image was not uploaded: the upload is larger than the limit'
+        f" of {LIMIT} bytes (CMS_MAX_ASSET_BYTES). Your text is as it was, not saved yet.</div>"
+    ) in answer.text
+
+
+async def test_no_file_chosen_answers_422_at_file(client, signed_in):
+    page = await client.get("/admin/articles/new")
+
+    answer = await client.post(
+        "/admin/articles/new/upload",
+        data={"csrf": csrf_of(page)},
+        files={"file": ("", b"")},
+        headers=JSON,
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [{"path": "file", "message": "no file was chosen: choose an image to upload"}]
+
+
+@pytest.mark.parametrize("csrf", [None, "wrong"])
+async def test_an_upload_without_the_right_csrf_token_answers_403_and_stores_nothing(client, signed_in, editor, csrf):
+    data = {} if csrf is None else {"csrf": csrf}
+
+    answer = await client.post(
+        "/admin/articles/new/upload", data=data, files={"file": ("square.png", image(8, 6))}, headers=JSON
+    )
+    listed = await client.get("/api/v1/assets", headers=editor)
+
+    assert answer.status_code == 403
+    detail = "the form's CSRF token is missing or wrong: reload the page and send the form again"
+    assert answer.json()["detail"] == detail
+    assert listed.json()["items"] == []
+
+
+async def test_a_signed_out_upload_asking_for_json_answers_401(client):
+    answer = await client.post("/admin/articles/new/upload", files={"file": ("square.png", image(8, 6))}, headers=JSON)
+
+    assert answer.status_code == 401
+    assert answer.json()["detail"].startswith("your session ended: sign in again")
+
+
+async def test_a_signed_out_upload_without_javascript_keeps_the_text_for_after_signing_in(client, signed_in):
+    page = await client.get("/admin/articles/new")
+    typed = form_of(page, title="Kept title", body="Kept words.\n")
+    await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
+
+    answer = await client.post(
+        "/admin/articles/new/upload", data=typed | {"action": "upload"}, files={"file": ("square.png", image(8, 6))}
+    )
+
+    assert answer.status_code == 200
+    assert '<input type="hidden" name="kept_body" value="Kept words.\n">' in answer.text
+    assert '<input type="hidden" name="kept_action_url" value="/admin/articles/new">' in answer.text
+
+
+async def test_an_upload_that_is_not_multipart_with_its_csrf_token_answers_415(client, signed_in):
+    page = await client.get("/admin/articles/new")
+
+    answer = await client.post("/admin/articles/new/upload", data={"csrf": csrf_of(page)})
+
+    assert answer.status_code == 415
+    assert (
+        answer.json()["detail"]
+        == "content type 'application/x-www-form-urlencoded' is not accepted here: send multipart/form-data"
+    )
