@@ -11,6 +11,10 @@ import { createElement as h, Fragment } from "react";
 
 import { DEFAULT_IMAGE_WIDTHS, imageUrl, spansBlock, srcset } from "./shared.mjs";
 
+/**
+ * @param {{ baseUrl?: string, imageWidths?: number[] }} [options]
+ * @returns {import("@portabletext/react").PortableTextComponents}
+ */
 export function portableTextComponents({ baseUrl = "", imageWidths = DEFAULT_IMAGE_WIDTHS } = {}) {
   // A callout or a table cell holds spans: they render as an inline block, through these same components.
   const inline = (spans, key, renderNode) =>

@@ -20,6 +20,10 @@ const attributes = (pairs) =>
     .map(([name, value]) => ` ${name}="${escape(value)}"`)
     .join("");
 
+/**
+ * @param {{ baseUrl?: string, imageWidths?: number[] }} [options]
+ * @returns {import("@portabletext/to-html").PortableTextComponents}
+ */
 export function portableTextComponents({ baseUrl = "", imageWidths = DEFAULT_IMAGE_WIDTHS } = {}) {
   // A callout or a table cell holds spans: they render as an inline block, through these same components.
   const inline = (spans, key, renderNode) =>
