@@ -1,5 +1,6 @@
 // Components for @portabletext/react that render every block type and mark of the CMS's `format=portable-text`,
-// as the CMS's own `format=html` does. Plain ESM without JSX (no build step); in a .jsx file write the same as JSX.
+// with the elements the CMS's own `format=html` uses (several marks on one span may nest in another order).
+// Plain ESM without JSX (no build step); in a .jsx file write the same as JSX.
 //
 //   import { PortableText } from "@portabletext/react";
 //   import { portableTextComponents } from "./components/react.mjs";

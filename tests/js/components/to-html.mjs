@@ -1,5 +1,6 @@
 // Components for @portabletext/to-html that render every block type and mark of the CMS's `format=portable-text`,
-// as the CMS's own `format=html` does. Plain ESM, no build step.
+// with the elements the CMS's own `format=html` uses (several marks on one span may nest in another order).
+// Plain ESM, no build step.
 //
 //   import { toHTML } from "@portabletext/to-html";
 //   import { portableTextComponents } from "./components/to-html.mjs";
