@@ -10,13 +10,15 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import orjson
 import pytest
 
 from cms.core.article import Article
+from cms.core.blocks import BLOCK_TYPES
 from cms.core.render import portable_text, text
+from cms.core.spans import Mark
 from tests.core.builders import published
 
 JS = Path(__file__).parents[1] / "js"
@@ -235,6 +237,17 @@ def test_official_renderer_renders_every_text_type_without_custom_components(nod
         "<ol><li>first</li></ol>"
         "<blockquote>Be kind.</blockquote>"
     )
+
+
+def test_the_rich_article_holds_every_block_type_every_mark_and_links() -> None:
+    article = published(EVERY_BLOCK_AND_MARK)
+    blocks = [block for section in article.sections for block in section.blocks]
+    spans = [span for block in blocks for span in getattr(block, "spans", [])]
+
+    assert {block.type for block in blocks} == {get_args(cls.model_fields["type"].annotation)[0] for cls in BLOCK_TYPES}
+    assert {mark for span in spans for mark in span.marks} == set(get_args(Mark))
+    assert {span.href for span in spans if span.href} == {"https://e.com/?a=1&b=2", "mailto:ann@e.com", "#why", "/x"}
+    assert {block.tone for block in blocks if block.type == "callout"} == {"info", "tip", "warning"}
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
