@@ -5,6 +5,7 @@ Every variable is listed in `VARIABLES`; tests/test_readme.py checks that the RE
 """
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -15,11 +16,21 @@ from cms.core.assets import DEFAULT_IMAGE_WIDTHS
 
 DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
 
+# What browsers and our clients send cross-origin: the CORS-safelisted names (needed anyway when their values are not
+# safelisted, e.g. `Content-Type: application/json`), a token, conditional requests, `fetch(..., {cache})` headers,
+# an event stream's reconnection, a byte range and our request id.
+DEFAULT_CORS_ALLOW_HEADERS = (
+    "Accept", "Accept-Language", "Authorization", "Cache-Control", "Content-Language", "Content-Type", "If-Match",
+    "If-Modified-Since", "If-None-Match", "If-Range", "Last-Event-ID", "Pragma", "Range", "X-Request-ID",
+)  # fmt: skip
+
 VARIABLES: dict[str, str] = {
     "CMS_DATABASE_URL": f"Tortoise URL of the database (default `{DEFAULT_DATABASE_URL}`, relative to the cwd)",
     "CMS_DATABASE_REPLICA_URL": "A read replica of the database for delivery reads (default empty: the primary)",
     "CMS_DEFAULT_LOCALE": "Locale used when a request names none (default `en`)",
     "CMS_CORS_ORIGINS": "Comma-separated origins allowed by CORS, `*` for any (default empty: no CORS headers)",
+    "CMS_CORS_ALLOW_HEADERS": "Comma-separated request headers a cross-origin request may send, `*` for any "
+    f"(default `{','.join(DEFAULT_CORS_ALLOW_HEADERS)}`)",
     "CMS_MAX_BODY_BYTES": "Largest request body accepted (default 2097152, 2 MiB)",
     "CMS_CACHE_MAX_AGE": "`max-age` of delivery responses, in seconds (default 60)",
     "CMS_CACHE_STALE_WHILE_REVALIDATE": "`stale-while-revalidate` of delivery responses, in seconds (default 300)",
@@ -42,6 +53,8 @@ VARIABLES: dict[str, str] = {
 }
 
 MAX_IMAGE_WIDTH = 10_000
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 §5.1)
 
 
 class ConfigError(ValueError):
@@ -76,6 +89,7 @@ class Settings:
     database_replica_url: str | None = None
     default_locale: str = "en"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    cors_allow_headers: tuple[str, ...] = DEFAULT_CORS_ALLOW_HEADERS
     max_body_bytes: int = 2 * 1024 * 1024
     cache_max_age: int = 60
     cache_stale_while_revalidate: int = 300
@@ -105,6 +119,7 @@ class Settings:
             database_replica_url=env.get("CMS_DATABASE_REPLICA_URL", "").strip() or None,
             default_locale=locale,
             cors_origins=origins,
+            cors_allow_headers=_header_names(env),
             max_body_bytes=_int(env, "CMS_MAX_BODY_BYTES", cls.max_body_bytes, 1024),
             cache_max_age=_int(env, "CMS_CACHE_MAX_AGE", cls.cache_max_age, 0),
             cache_stale_while_revalidate=_int(
@@ -124,6 +139,19 @@ class Settings:
             event_stream_max_seconds=_int(env, "CMS_EVENT_STREAM_MAX_SECONDS", 0, 0),
             webhook_allow_private=_bool(env, "CMS_WEBHOOK_ALLOW_PRIVATE", False),
         )
+
+
+def _header_names(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("CMS_CORS_ALLOW_HEADERS", "").strip()
+    if not raw:
+        return DEFAULT_CORS_ALLOW_HEADERS
+    names = tuple(name.strip() for name in raw.split(",") if name.strip())
+    if not all(name == "*" or _TOKEN.fullmatch(name) for name in names):
+        raise ConfigError(
+            f"CMS_CORS_ALLOW_HEADERS has value {raw!r}: use comma-separated header names, or `*` for any"
+            " (e.g. CMS_CORS_ALLOW_HEADERS=Authorization,Content-Type,Cache-Control)"
+        )
+    return names
 
 
 def _widths(env: Mapping[str, str]) -> tuple[int, ...]:

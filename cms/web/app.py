@@ -85,7 +85,9 @@ def create_app(
 
     middleware = []
     if settings.cors_origins:
-        middleware.append(Middleware(Cors, origins=list(settings.cors_origins)))
+        middleware.append(
+            Middleware(Cors, origins=list(settings.cors_origins), allow_headers=list(settings.cors_allow_headers))
+        )
     app = Starlette(
         routes=[
             *listing.routes,

@@ -91,6 +91,35 @@ def test_heading_and_quote_are_styles_and_quote_keeps_its_cite() -> None:
     ]
 
 
+def test_quote_is_a_blockquote_block_with_its_cite_beside_the_standard_fields() -> None:
+    spans = [{"text": "Be ", "marks": []}, {"text": "kind", "marks": ["em"], "href": "/k"}]
+
+    blocks = body(
+        {"id": "b1", "type": "quote", "spans": spans, "cite": "Ann"}, {"id": "b2", "type": "quote", "spans": "Hi"}
+    )
+
+    assert blocks == [
+        {
+            "_type": "block",
+            "_key": "b1",
+            "style": "blockquote",
+            "children": [
+                {"_type": "span", "_key": "b1.0", "text": "Be ", "marks": []},
+                {"_type": "span", "_key": "b1.1", "text": "kind", "marks": ["em", "b1.link1"]},
+            ],
+            "markDefs": [{"_type": "link", "_key": "b1.link1", "href": "/k"}],
+            "cite": "Ann",
+        },
+        {
+            "_type": "block",
+            "_key": "b2",
+            "style": "blockquote",
+            "children": [{"_type": "span", "_key": "b2.0", "text": "Hi", "marks": []}],
+            "markDefs": [],
+        },
+    ]
+
+
 def test_list_is_one_block_per_item_with_list_item_and_level() -> None:
     items = [{"spans": "one", "items": [{"spans": "one.a"}]}, {"spans": "two"}]
 

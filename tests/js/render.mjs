@@ -1,6 +1,7 @@
 // Renders a Portable Text array (stdin) with the official renderer and no custom components for the text types.
 // A missing component for a text style, list, list item or mark is an error: the body must render as it is.
-// Our custom block types (image, code, ...) are expected to be missing here, since a frontend supplies those.
+// Our custom block types (image, code, ...) are expected to be missing here: a frontend supplies those, such as
+// ours in components/ (render-components.mjs renders with them).
 import { toHTML } from "@portabletext/to-html";
 
 const chunks = [];

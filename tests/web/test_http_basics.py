@@ -3,13 +3,14 @@
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from tortoise import connections
 
-from cms.config import Settings
+from cms.config import DEFAULT_CORS_ALLOW_HEADERS, ConfigError, Settings
 from cms.web.app import create_app
 
 
@@ -86,13 +87,17 @@ async def test_cors_preflight_from_an_allowed_origin_is_answered(settings):
 
 
 @contextlib.asynccontextmanager
-async def _cors_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=settings.database_url, cors_origins=("https://site.example",)))
+async def _cors_client(settings: Settings, **cors: Any) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(database_url=settings.database_url, cors_origins=("https://site.example",), **cors))
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as http,
     ):
         yield http
+
+
+def _preflight(headers: str, origin: str = "https://site.example") -> dict[str, str]:
+    return {"Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": headers}
 
 
 async def test_cors_preflight_from_another_origin_answers_400_problem(settings):
@@ -113,19 +118,76 @@ async def test_cors_preflight_from_another_origin_answers_400_problem(settings):
     assert "access-control-allow-origin" not in response.headers
 
 
-async def test_cors_preflight_allows_any_request_header(settings):
+async def test_cors_preflight_allows_the_headers_browsers_commonly_send(settings):
     async with _cors_client(settings) as http:
         response = await http.options(
             "/api/v1/articles/x",
-            headers={
-                "Origin": "https://site.example",
-                "Access-Control-Request-Method": "GET",
-                "Access-Control-Request-Headers": "cache-control, accept-language",
-            },
+            headers=_preflight("cache-control, authorization, if-none-match, content-type, last-event-id, pragma"),
         )
 
     assert response.status_code == 200
-    assert response.headers["access-control-allow-headers"] == "cache-control, accept-language"
+    assert response.headers["access-control-allow-origin"] == "https://site.example"
+    assert response.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Authorization, Cache-Control, Content-Language, Content-Type, If-Match, "
+        "If-Modified-Since, If-None-Match, If-Range, Last-Event-ID, Pragma, Range, X-Request-ID"
+    )
+
+
+async def test_cors_preflight_with_a_header_not_allowed_answers_400_problem_naming_it(settings):
+    async with _cors_client(settings) as http:
+        response = await http.options("/api/v1/articles/x", headers=_preflight("Cache-Control, X-Tenant"))
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "this cross-origin request is not allowed (headers): origin 'https://site.example', method 'GET', "
+        "headers 'X-Tenant'; allowed request headers are set by CMS_CORS_ALLOW_HEADERS (Accept, Accept-Language, "
+        "Authorization, Cache-Control, Content-Language, Content-Type, If-Match, If-Modified-Since, If-None-Match, "
+        "If-Range, Last-Event-ID, Pragma, Range, X-Request-ID); allowed origins are set by CMS_CORS_ORIGINS, "
+        "methods are GET, HEAD, POST, PUT, PATCH, DELETE",
+    }
+
+
+async def test_cors_allow_headers_replace_the_default_list(settings):
+    async with _cors_client(settings, cors_allow_headers=("Authorization", "X-Tenant")) as http:
+        allowed = await http.options("/api/v1/articles/x", headers=_preflight("x-tenant, authorization"))
+        refused = await http.options("/api/v1/articles/x", headers=_preflight("cache-control"))
+
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Authorization, Content-Language, Content-Type, X-Tenant"
+    )
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "headers 'cache-control'" in refused.json()["detail"]
+
+
+async def test_cors_allow_headers_star_allows_any_request_header(settings):
+    async with _cors_client(settings, cors_allow_headers=("*",)) as http:
+        response = await http.options("/api/v1/articles/x", headers=_preflight("x-tenant, cache-control"))
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-headers"] == "x-tenant, cache-control"
+
+
+def test_cors_allow_headers_come_from_a_comma_separated_setting():
+    settings = Settings.from_env({"CMS_CORS_ALLOW_HEADERS": " Authorization, X-Tenant ,"})
+
+    assert settings.cors_allow_headers == ("Authorization", "X-Tenant")
+    assert Settings.from_env({}).cors_allow_headers == DEFAULT_CORS_ALLOW_HEADERS
+
+
+def test_cors_allow_headers_that_are_not_header_names_are_refused_naming_the_setting():
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"CMS_CORS_ALLOW_HEADERS": "Authorization, X Tenant"})
+
+    assert str(raised.value) == (
+        "CMS_CORS_ALLOW_HEADERS has value 'Authorization, X Tenant': use comma-separated header names, or `*` for any"
+        " (e.g. CMS_CORS_ALLOW_HEADERS=Authorization,Content-Type,Cache-Control)"
+    )
 
 
 async def test_no_cors_headers_without_configured_origins(client):

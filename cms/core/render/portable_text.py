@@ -2,6 +2,10 @@
 
 The text blocks (paragraph, heading, list, quote, and each section heading as `h2`) are standard blocks, so they
 render without custom components; the other block types are custom `_type`s carrying their own fields.
+A quote is a `blockquote` block with its attribution in a `cite` field, not a custom `quote` type: the official
+renderers then draw it, marks and links included, with their default components (dropping only the attribution),
+while a `block.blockquote` component gets the whole block as `value` and can write `value.cite`
+(tests/js/components/ do). A custom type would render as nothing, with a warning, wherever no component is given.
 `_key`s are unique within the body: a block's id (section and block ids are unique within the article), and for
 what one block expands into, that id, a dot and an index; ids cannot contain a dot, so derived keys never collide.
 """
@@ -44,7 +48,6 @@ def _block(block: Block, fallback_key: str) -> list[Json]:
         case Heading():
             return [_text_block(key, block.spans, style=f"h{block.level}")]
         case Quote():
-            # Renderers ignore fields they do not know, so the attribution rides along for those that want it.
             cite = {"cite": block.cite} if block.cite else {}
             return [_text_block(key, block.spans, style="blockquote") | cite]
         case List():
