@@ -83,6 +83,17 @@ async def test_the_uploaded_markdown_saved_makes_an_image_block_of_the_asset(cli
     assert block["url"] == asset["url"]
 
 
+async def test_the_same_image_uploaded_again_answers_200_with_the_asset_already_stored(client, signed_in):
+    page = await client.get("/admin/articles/new")
+    send = {"data": {"csrf": csrf_of(page)}, "files": {"file": ("square.png", image(8, 6))}, "headers": JSON}
+    first = await client.post("/admin/articles/new/upload", **send)
+
+    again = await client.post("/admin/articles/new/upload", **send)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+
+
 async def test_a_pdf_is_inserted_as_a_link_not_an_image(client, signed_in):
     page = await client.get("/admin/articles/new")
 

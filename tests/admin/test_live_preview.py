@@ -5,6 +5,7 @@ once it is complete. tests/browser follows a real one live.
 """
 
 import asyncio
+import re
 
 import orjson
 import pytest
@@ -87,3 +88,13 @@ async def test_the_preview_fragment_signed_out_redirects_to_sign_in(client):
 
     assert fragment.status_code == 303
     assert fragment.headers["location"] == "/admin/sign-in?next=%2Fadmin%2Farticles%2Fhello%2Fpreview"
+
+
+async def test_sign_out_deletes_the_session_cookie_on_both_paths(client, signed_in):
+    page = await client.get("/admin")
+
+    out = await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
+
+    deleted = [c for c in out.headers.get_list("set-cookie") if c.startswith("cms_session=")]
+    assert [re.search(r"Path=[^;]+", c)[0] for c in deleted] == ["Path=/admin", "Path=/api/v1/events"]
+    assert all("Max-Age=0" in c for c in deleted)

@@ -101,3 +101,28 @@ def test_the_webhooks_page_creates_disables_and_deletes_and_passes_axe(new_page)
     page.get_by_role("link", name="Back to the webhooks").click()
     page.get_by_role("button", name="Delete http://127.0.0.1:9/cms-hook").click()
     expect(page.get_by_role("cell", name="No webhooks yet.")).to_be_visible()
+
+
+def test_without_javascript_upload_image_keeps_the_text_and_appends_the_markdown(browser, server, tmp_path):
+    square = tmp_path / "square.png"
+    square.write_bytes(image(10, 10, color=(10, 120, 60)))
+    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        write_article(page, "No Script", "Saved words.")
+        page.get_by_label("Body").fill("Typed words, not saved.")
+
+        page.get_by_label("Upload image").set_input_files(square)
+        page.get_by_label("Alt text").fill("Green")
+        page.get_by_role("button", name="Upload", exact=True).click()
+
+        body = re.compile(rf"Typed words, not saved\.\n\n!\[Green\]\({ASSET_URL}\)\n")
+        expect(page.get_by_label("Body")).to_have_value(body)
+        expect(page.get_by_role("status")).to_contain_text("Uploaded: the image is at the end of the Body")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_have_text("Saved.")
+        expect(page.get_by_role("region", name="Preview").get_by_role("img", name="Green")).to_be_visible()
+    finally:
+        context.close()

@@ -73,7 +73,7 @@ async def upload_image(request: Request) -> Response:
                 raise stopped
             if not form.filename:
                 raise InvalidContent.at("file", "no file was chosen: choose an image to upload")
-            asset, _ = await assets.store_upload(form.upload, form.filename, alt or None)
+            asset, created = await assets.store_upload(form.upload, form.filename, alt or None)
         except (InvalidContent, TooLarge, UnsupportedType) as exc:
             if wants_json:
                 raise
@@ -82,7 +82,7 @@ async def upload_image(request: Request) -> Response:
             return await _again(request, session, draft, status, alert=alert)
     markdown = image_markdown(asset, alt)
     if wants_json:
-        return json_response({"markdown": markdown, "asset": asset.model_dump(mode="json")}, 201)
+        return json_response({"markdown": markdown, "asset": asset.model_dump(mode="json")}, 201 if created else 200)
     draft = replace(draft, body=draft.body.rstrip("\n") + ("\n\n" if draft.body.strip() else "") + markdown + "\n")
     notice = "Uploaded: the image is at the end of the Body, not saved yet. Press Save to keep it."
     return await _again(request, session, draft, 201, notice=notice)
