@@ -26,13 +26,13 @@ def require_node() -> None:
     pytest.skip(reason)
 
 
-def run(command: list[str], cwd: Path | None = None) -> str:
-    """The command's output (stdout and stderr); a failure shows it."""
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The finished command; a failure shows its output."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"{' '.join(command)} exited with {done.returncode}:\n{output}"
-    return output
+    return done
 
 
 def seeded_server(database_url: str, log: Path) -> Iterator[Server]:

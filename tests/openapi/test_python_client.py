@@ -24,7 +24,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def generated(server: Server, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(the generator's output, the package name) of a client generated into tmp_path and importable."""
-    output = run(
+    done = run(
         [
             "openapi-python-client",
             "generate",
@@ -39,7 +39,7 @@ def generated(server: Server, tmp_path: Path) -> Iterator[tuple[str, str]]:
         ]
     )
     sys.path.insert(0, str(tmp_path))
-    yield output, "cms_api_client"
+    yield done.stdout + done.stderr, "cms_api_client"
     sys.path.remove(str(tmp_path))
     for name in [name for name in sys.modules if name.split(".")[0] == "cms_api_client"]:
         del sys.modules[name]

@@ -21,9 +21,9 @@ def test_typed_program_compiles_strictly_and_reads_the_seed_from_a_live_server(s
     run(["node_modules/.bin/openapi-typescript", f"{server.url}/openapi.json", "-o", "build/schema.d.ts"], cwd=JS)
     run(["node_modules/.bin/tsc", "--project", "client"], cwd=JS)
 
-    output = run(["node", "build/client/client/seed.js", server.url], cwd=JS)
+    program = run(["node", "build/client/client/seed.js", server.url], cwd=JS)
 
-    assert orjson.loads(output) == {
+    assert orjson.loads(program.stdout) == {
         "article": {
             "anchors": [
                 "intro",
