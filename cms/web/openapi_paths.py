@@ -6,6 +6,7 @@ from typing import Any
 
 from cms.core.assets import EXTENSIONS
 from cms.core.assets import FORMATS as IMAGE_FORMATS
+from cms.web.openapi_examples import article_examples, listing_examples, section_examples, with_examples
 from cms.web.openapi_parts import (
     ANCHOR,
     BAD_QUERY,
@@ -65,6 +66,11 @@ def delivery() -> dict[str, Any]:
         _any_of("Section", "PortableTextSection"),
         "The section: a `Section` (JSON), a `PortableTextSection` (`format=portable-text`), or text.",
     )
+    listing = {
+        "description": "A page of summaries (`ArticleSummaryPage`), or with `fields=` of those fields "
+        "(`ArticleFieldsPage`).",
+        "content": {"application/json": {"schema": _any_of("ArticleSummaryPage", "ArticleFieldsPage")}},
+    }
     cached = {"304": NOT_MODIFIED, "400": BAD_QUERY}
     return {
         "/api/v1/articles": {
@@ -74,14 +80,7 @@ def delivery() -> dict[str, Any]:
                 "Published articles, newest first, or best search hits first (keyset pagination)",
                 PUBLIC,
                 [LOCALE, FIELDS, LIMIT, CURSOR, tag, q],
-                {
-                    "200": {
-                        "description": "A page of summaries (`ArticleSummaryPage`), or with `fields=` of those "
-                        "fields (`ArticleFieldsPage`).",
-                        "content": {"application/json": {"schema": _any_of("ArticleSummaryPage", "ArticleFieldsPage")}},
-                    },
-                    **cached,
-                },
+                {"200": with_examples(listing, listing_examples()), **cached},
             ),
         },
         "/api/v1/articles/{slug}": {
@@ -91,7 +90,13 @@ def delivery() -> dict[str, Any]:
                 "One published article; with preview=true, the current draft",
                 OPTIONAL_TOKEN,
                 [SLUG, LOCALE, FIELDS, FORMAT, PREVIEW],
-                {"200": article, "301": MOVED, **cached, **PREVIEW_ERRORS, "404": NO_ARTICLE},
+                {
+                    "200": with_examples(article, article_examples()),
+                    "301": MOVED,
+                    **cached,
+                    **PREVIEW_ERRORS,
+                    "404": NO_ARTICLE,
+                },
             ),
         },
         "/api/v1/articles/{slug}/sections/{anchor}": {
@@ -102,7 +107,7 @@ def delivery() -> dict[str, Any]:
                 OPTIONAL_TOKEN,
                 [SLUG, ANCHOR, LOCALE, FORMAT, PREVIEW],
                 {
-                    "200": section,
+                    "200": with_examples(section, section_examples()),
                     "301": MOVED,
                     **cached,
                     **PREVIEW_ERRORS,

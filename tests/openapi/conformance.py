@@ -16,7 +16,7 @@ BASE = "urn:cms:openapi"
 DOCUMENT = build_openapi()
 
 
-def _pointer(*parts: str) -> str:
+def pointer(*parts: str) -> str:
     return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
 
 
@@ -66,10 +66,17 @@ def mismatches(document: dict[str, Any], path: str, method: str, response: httpx
         body = response.text
     else:
         return []  # bytes: the media type is all there is to check
-    schema = {"$ref": BASE + "#" + _pointer("paths", path, method, "responses", status, "content", key, "schema")}
+    schema = pointer("paths", path, method, "responses", status, "content", key, "schema")
+    return [f"{where} ({key}): {reason}" for reason in invalid(document, schema, body)]
+
+
+def invalid(document: dict[str, Any], schema_pointer: str, value: Any) -> list[str]:
+    """Why `value` is not valid against the document's schema at `schema_pointer`; [] when it is."""
     resource = Resource.from_contents(document, default_specification=DRAFT202012)
-    validator = Draft202012Validator(schema, registry=Registry().with_resource(BASE, resource))
-    return [f"{where} ({key}): {_explained(error)}" for error in validator.iter_errors(body)]
+    validator = Draft202012Validator(
+        {"$ref": f"{BASE}#{schema_pointer}"}, registry=Registry().with_resource(BASE, resource)
+    )
+    return [_explained(error) for error in validator.iter_errors(value)]
 
 
 def _explained(error: ValidationError) -> str:

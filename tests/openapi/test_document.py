@@ -7,7 +7,8 @@ from starlette.routing import Route
 
 from cms.core.blocks import BLOCK_TYPES
 from cms.web.app import create_app
-from tests.openapi.conformance import DOCUMENT
+from tests.openapi.conformance import DOCUMENT, invalid, pointer
+from tests.openapi.live import SEED_TITLE
 
 OPERATIONS = [op for methods in DOCUMENT["paths"].values() for op in methods.values()]
 
@@ -76,3 +77,21 @@ def test_every_4xx_and_5xx_response_is_a_problem():
     ]
 
     assert errors == []
+
+
+def test_every_example_is_valid_against_its_schema_and_the_article_examples_are_the_seed():
+    examples = [
+        (pointer("paths", path, method, "responses", status, "content", media_type, "schema"), name, example["value"])
+        for path, methods in DOCUMENT["paths"].items()
+        for method, op in methods.items()
+        for status, response in op["responses"].items()
+        for media_type, content in response.get("content", {}).items()
+        for name, example in content.get("examples", {}).items()
+    ]
+
+    errors = {(where, name): invalid(DOCUMENT, where, value) for where, name, value in examples}
+
+    assert {key: reasons for key, reasons in errors.items() if reasons} == {}
+    article = DOCUMENT["paths"]["/api/v1/articles/{slug}"]["get"]["responses"]["200"]["content"]
+    assert article["application/json"]["examples"]["json"]["value"]["title"] == SEED_TITLE
+    assert len(examples) == 13  # the listing's 2, the article's 6, the section's 5 (one per text format)
