@@ -57,11 +57,12 @@ def test_generated_client_has_no_warnings_and_parses_every_response(server: Serv
     list_articles = _module(package, "api.delivery.list_articles")
     fmt = _module(package, "models.get_article_format").GetArticleFormat
 
-    article = get_article.sync_detailed(client=client, slug=SEED_SLUG)
-    listing = list_articles.sync_detailed(client=client)
-    fields = get_article.sync_detailed(client=client, slug=SEED_SLUG, fields="title,summary")
-    portable = get_article.sync_detailed(client=client, slug=SEED_SLUG, format_=fmt.PORTABLE_TEXT)
-    missing = get_article.sync_detailed(client=client, slug="no-such-article")
+    with client:
+        article = get_article.sync_detailed(client=client, slug=SEED_SLUG)
+        listing = list_articles.sync_detailed(client=client)
+        fields = get_article.sync_detailed(client=client, slug=SEED_SLUG, fields="title,summary")
+        portable = get_article.sync_detailed(client=client, slug=SEED_SLUG, format_=fmt.PORTABLE_TEXT)
+        missing = get_article.sync_detailed(client=client, slug="no-such-article")
 
     assert "warning" not in output.lower(), output
     assert (article.status_code, type(article.parsed)) == (200, models.Article)
