@@ -1,15 +1,9 @@
 """Shapes of the API's own responses (beyond the content model), as Pydantic models so OpenAPI is generated."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Literal
 
-from cms.core.article import Article
-
-
-class ArticlePage(BaseModel):
-    """A page of the listing; pass `next_cursor` back as `?cursor=` for the next one (null on the last page)."""
-
-    items: list[Article]
-    next_cursor: str | None
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class SiteInfo(BaseModel):
@@ -19,21 +13,25 @@ class SiteInfo(BaseModel):
 
 
 class FieldProblem(BaseModel):
-    path: str
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="Where in the body: 'sections/1/blocks/0/level'; '' for the body itself.")
     message: str
 
 
 class Problem(BaseModel):
-    """application/problem+json (RFC 9457). `errors` on 422, `parameter` on a 400 about a query parameter."""
+    """application/problem+json (RFC 9457), as cms.web.problems.ProblemResponse writes it: `errors` on a 422 only,
+    `parameter` on a 400 about a query parameter (or path segment) only, `header` on a 428 only."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
-    type: str
-    title: str
+    type: str = Field(description="Always 'about:blank': the status and `title` say what kind of problem it is.")
+    title: str = Field(description="The status's reason phrase (RFC 9110), e.g. 'Not Found'.")
     status: int
-    detail: str
-    errors: list[FieldProblem] | None = None
-    parameter: str | None = None
+    detail: str = Field(description="What was wrong, the value, and what would be accepted.")
+    errors: list[FieldProblem] | SkipJsonSchema[None] = None
+    parameter: str | SkipJsonSchema[None] = Field(default=None, description="The query parameter at fault.")
+    header: str | SkipJsonSchema[None] = Field(default=None, description="The request header that is missing.")
 
 
 class EventData(BaseModel):
@@ -59,3 +57,39 @@ class ChangesPage(BaseModel):
 
     items: list[ChangeEvent]
     next_cursor: str
+
+
+class PortableTextSpan(BaseModel):
+    """A run of text: `marks` are decorators (strong, em, code, underline, strike-through) and `markDefs` keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["span"] = Field(alias="_type")
+    key: str = Field(alias="_key")
+    text: str
+    marks: list[str]
+
+
+class PortableTextLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["link"] = Field(alias="_type")
+    key: str = Field(alias="_key")
+    href: str
+
+
+class PortableTextBlock(BaseModel):
+    """A standard text block (cms.core.render.portable_text): a paragraph (`normal`), a heading (`h2` is a
+    section's, `h3`-`h6` heading blocks), a quote (`blockquote`, with `cite` when it has one), or one list item
+    (`listItem` and its 1-based `level`). `_key` is the block's id, or the id, a dot and an index."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["block"] = Field(alias="_type")
+    key: str = Field(alias="_key")
+    style: Literal["normal", "h2", "h3", "h4", "h5", "h6", "blockquote"]
+    children: list[PortableTextSpan]
+    markDefs: list[PortableTextLink]  # Portable Text's names
+    listItem: Literal["bullet", "number"] | SkipJsonSchema[None] = None
+    level: Annotated[int, Field(ge=1)] | SkipJsonSchema[None] = None
+    cite: str | SkipJsonSchema[None] = Field(default=None, description="A quote's attribution.")

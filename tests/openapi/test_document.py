@@ -1,0 +1,97 @@
+"""The document as a whole: valid OpenAPI 3.1, every route of the app in it, names a client generator can use."""
+
+from typing import Any
+
+from openapi_spec_validator import validate
+from starlette.routing import Route
+
+from cms.core.blocks import BLOCK_TYPES
+from cms.web.app import create_app
+from tests.openapi.conformance import DOCUMENT, invalid, pointer
+from tests.openapi.live import SEED_TITLE
+
+OPERATIONS = [op for methods in DOCUMENT["paths"].values() for op in methods.values()]
+
+
+async def test_openapi_json_serves_a_valid_3_1_document(client):
+    response = await client.get("/openapi.json")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    validate(response.json())
+    assert response.json()["openapi"] == "3.1.0"
+
+
+def test_every_route_the_app_serves_is_documented_with_its_methods(settings):
+    """The /admin pages (HTML forms for people) and the /docs page are not API; everything else must be here."""
+    served = {
+        (route.path, method.lower())
+        for route in create_app(settings).starlette.routes
+        if isinstance(route, Route) and not route.path.startswith(("/admin", "/docs"))
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+
+    documented = {(path, method) for path, methods in DOCUMENT["paths"].items() for method in methods}
+
+    assert served == documented
+
+
+def test_operation_ids_are_unique_and_every_operation_has_one_tag_and_security():
+    ids = [op["operationId"] for op in OPERATIONS]
+    tags = {tag["name"] for tag in DOCUMENT["tags"]}
+
+    assert len(ids) == len(set(ids))
+    assert all(len(op["tags"]) == 1 and op["tags"][0] in tags for op in OPERATIONS)
+    assert all("security" in op for op in OPERATIONS)
+    assert DOCUMENT["servers"]
+
+
+def test_every_schema_title_is_its_name_so_no_two_schemas_share_one():
+    schemas = DOCUMENT["components"]["schemas"]
+
+    assert {name: schema["title"] for name, schema in schemas.items()} == {name: name for name in schemas}
+    assert not [name for name in schemas if name.endswith(("-Input", "-Output"))]
+
+
+def test_served_blocks_always_carry_their_id():
+    schemas = DOCUMENT["components"]["schemas"]
+
+    for block in BLOCK_TYPES:
+        served = schemas[block.__name__]
+        assert "id" in served["required"]
+        assert served["properties"]["id"]["type"] == "string"
+
+
+def test_every_4xx_and_5xx_response_is_a_problem():
+    def is_problem(response: dict[str, Any]) -> bool:
+        return response.get("content") == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+
+    errors = [
+        (op["operationId"], status)
+        for op in OPERATIONS
+        for status, response in op["responses"].items()
+        if status[0] in "45" and status != "416" and not is_problem(response)
+    ]
+
+    assert errors == []
+
+
+def test_every_example_is_valid_against_its_schema_and_the_article_examples_are_the_seed():
+    examples = [
+        (pointer("paths", path, method, "responses", status, "content", media_type, "schema"), name, example["value"])
+        for path, methods in DOCUMENT["paths"].items()
+        for method, op in methods.items()
+        for status, response in op["responses"].items()
+        for media_type, content in response.get("content", {}).items()
+        for name, example in content.get("examples", {}).items()
+    ]
+
+    errors = {(where, name): invalid(DOCUMENT, where, value) for where, name, value in examples}
+
+    assert {key: reasons for key, reasons in errors.items() if reasons} == {}
+    article = DOCUMENT["paths"]["/api/v1/articles/{slug}"]["get"]["responses"]["200"]["content"]
+    assert article["application/json"]["examples"]["json"]["value"]["title"] == SEED_TITLE
+    assert len(examples) == 13  # the listing's 2, the article's 6, the section's 5 (one per text format)
