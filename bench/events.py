@@ -63,7 +63,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backlog", type=int, help="publishes queued while the server is stopped (300)")
     parser.add_argument("--subscriptions", type=int, default=4, help="subscriptions the backlog goes to (4)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
-    parser.add_argument("--quick", action="store_true", help="20 publishes and a backlog of 100: about a minute")
+    parser.add_argument("--quick", action="store_true", help="20 publishes, a backlog of 100: 2 minutes")
     parser.add_argument("--result-to", help=argparse.SUPPRESS)  # a child run's Result, as JSON
     options = parser.parse_args(argv)
     for key, value in (QUICK if options.quick else FULL).items():
