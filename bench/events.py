@@ -16,10 +16,12 @@ on the same machine: one clock. Prints Markdown for docs/performance.md. See ben
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import random
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +63,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backlog", type=int, help="publishes queued while the server is stopped (300)")
     parser.add_argument("--subscriptions", type=int, default=4, help="subscriptions the backlog goes to (4)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
-    parser.add_argument("--quick", action="store_true", help="20 publishes and a backlog of 100: about a minute")
+    parser.add_argument("--quick", action="store_true", help="20 publishes, a backlog of 100: 2 minutes")
+    parser.add_argument("--result-to", help=argparse.SUPPRESS)  # a child run's Result, as JSON
     options = parser.parse_args(argv)
     for key, value in (QUICK if options.quick else FULL).items():
         if getattr(options, key) is None:
@@ -73,13 +76,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     options = parse_args(argv)
+    if options.result_to:  # one database, in this process: Tortoise keeps one dialect per process
+        with (
+            tempfile.TemporaryDirectory(prefix="cms-bench-events-") as tmp,
+            database(options.database, options, Path(tmp)) as url,
+        ):
+            result = run(options.database, url, Path(tmp), options)
+        Path(options.result_to).write_text(json.dumps(dataclasses.asdict(result)))
+        return
     kinds = ("sqlite", "postgres") if options.database == "both" else (options.database,)
-    results = []
-    for kind in kinds:
-        with tempfile.TemporaryDirectory(prefix="cms-bench-events-") as tmp, database(kind, options, Path(tmp)) as url:
-            log(f"== {kind}")
-            results.append(run(kind, url, Path(tmp), options))
+    results = [run_apart(kind, argv if argv is not None else sys.argv[1:]) for kind in kinds]
     print(markdown(results, options))
+
+
+def run_apart(kind: str, argv: list[str]) -> "Result":
+    """One database's run in a child process; its Result comes back as JSON."""
+    log(f"== {kind}")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        options = [arg for arg in argv if not arg.startswith("--database")]
+        options = [arg for n, arg in enumerate(options) if n == 0 or options[n - 1] != "--database"]
+        command = [sys.executable, "-m", "bench.events", *options, "--database", kind, "--result-to", out.name]
+        subprocess.run(command, cwd=servers.ROOT, check=True, timeout=1800)
+        data = json.loads(Path(out.name).read_text())
+    return Result(
+        kind=data["kind"],
+        latency=Latency(**data["latency"]),
+        throughput=Throughput(**data["throughput"]),
+        load=tuple(data["load"]),
+    )
 
 
 @contextlib.contextmanager

@@ -275,14 +275,17 @@ class Dispatcher:
                 await wait(stop, POLL_INTERVAL, self._wake)
 
     async def deliver_due(self, now: datetime) -> int:
-        """Claim and send what is due at `now`; returns how many were sent."""
+        """Claim and send what is due at `now`, then record every attempt at once; returns how many were sent."""
         claimed = await store.claim(now, LEASE, BATCH)
         if claimed:
-            await asyncio.gather(*(self._deliver(delivery, now) for delivery in claimed))
+            attempts = await asyncio.gather(*(self._attempt(delivery, now) for delivery in claimed))
+            await store.record_attempts(attempts)
+            for attempt in attempts:
+                WEBHOOK_DELIVERIES.labels(_outcome(attempt)).inc()
         WEBHOOK_QUEUE.set(await store.pending_count())
         return len(claimed)
 
-    async def _deliver(self, delivery: store.Claimed, at: datetime) -> None:
+    async def _attempt(self, delivery: store.Claimed, at: datetime) -> store.Attempt:
         """Send once, at `at` as far as retries and failures are counted (the signature carries the real time)."""
         started = time.perf_counter()
         status_code, error, retry_after = await self._send(delivery, datetime.now(UTC))
@@ -295,9 +298,7 @@ class Dispatcher:
         if not succeeded and not disable and delivery.attempts < len(RETRY_SCHEDULE):
             delay = retry_after if retry_after is not None else _jittered(RETRY_SCHEDULE[delivery.attempts])
             next_attempt_at = at + timedelta(seconds=delay)
-        await store.record_attempt(delivery, at, status_code, error, duration_ms, next_attempt_at, succeeded, disable)
-        outcome = "succeeded" if succeeded else ("disabled" if disable else ("retry" if next_attempt_at else "failed"))
-        WEBHOOK_DELIVERIES.labels(outcome).inc()
+        return store.Attempt(delivery, at, status_code, error, duration_ms, next_attempt_at, succeeded, disable)
 
     async def _send(self, delivery: store.Claimed, at: datetime) -> tuple[int | None, str | None, float | None]:
         try:
@@ -326,6 +327,12 @@ class Dispatcher:
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}"[:500], None
         return response.status_code, None, _retry_after(response)
+
+
+def _outcome(attempt: store.Attempt) -> str:
+    if attempt.succeeded:
+        return "succeeded"
+    return "disabled" if attempt.disable else ("retry" if attempt.next_attempt_at else "failed")
 
 
 def _jittered(seconds: float) -> float:

@@ -95,31 +95,67 @@ async def claim(now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
     ]
 
 
-async def record_attempt(
-    delivery: Claimed,
-    at: datetime,
-    status_code: int | None,
-    error: str | None,
-    duration_ms: int,
-    next_attempt_at: datetime | None,
-    succeeded: bool,
-    disable: bool,
-) -> None:
-    """One attempt, its outcome on the delivery (pending again, succeeded or failed) and on the subscription."""
-    status = SUCCEEDED if succeeded else (PENDING if next_attempt_at is not None else FAILED)
+@dataclass(frozen=True)
+class Attempt:
+    """One send of `delivery` and its outcome: the delivery is pending again at `next_attempt_at` (when set),
+    else succeeded or failed; `disable` turns its subscription off."""
+
+    delivery: Claimed
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+    next_attempt_at: datetime | None
+    succeeded: bool
+    disable: bool
+
+
+async def record_attempts(attempts: Sequence[Attempt]) -> None:
+    """A batch of attempts and their outcomes, in one transaction (one commit for the batch, not one each)."""
+    if not attempts:
+        return
     async with in_transaction("default"):
-        await WebhookDelivery.filter(id=delivery.id).update(
-            status=status, attempts=delivery.attempts + 1, next_attempt_at=next_attempt_at, lease_until=None
+        for attempt in attempts:
+            status = SUCCEEDED if attempt.succeeded else (PENDING if attempt.next_attempt_at is not None else FAILED)
+            await WebhookDelivery.filter(id=attempt.delivery.id).update(
+                status=status,
+                attempts=attempt.delivery.attempts + 1,
+                next_attempt_at=attempt.next_attempt_at,
+                lease_until=None,
+            )
+        await WebhookAttempt.bulk_create(
+            [
+                WebhookAttempt(
+                    delivery_id=a.delivery.id,
+                    at=a.at,
+                    status_code=a.status_code,
+                    error=a.error,
+                    duration_ms=a.duration_ms,
+                )
+                for a in attempts
+            ]
         )
-        await WebhookAttempt.create(
-            delivery_id=delivery.id, at=at, status_code=status_code, error=error, duration_ms=duration_ms
-        )
-        if succeeded:
-            await Webhook.filter(id=delivery.webhook_id, failing_since__not_isnull=True).update(failing_since=None)
-        else:
-            await Webhook.filter(id=delivery.webhook_id, failing_since__isnull=True).update(failing_since=at)
-        if disable:
-            await Webhook.filter(id=delivery.webhook_id).update(enabled=False)
+        for webhook_id in dict.fromkeys(attempt.delivery.webhook_id for attempt in attempts):
+            await _failure_streak(
+                webhook_id, [attempt for attempt in attempts if attempt.delivery.webhook_id == webhook_id]
+            )
+        disabled = {attempt.delivery.webhook_id for attempt in attempts if attempt.disable}
+        if disabled:
+            await Webhook.filter(id__in=list(disabled)).update(enabled=False)
+
+
+async def _failure_streak(webhook_id: int, attempts: Sequence[Attempt]) -> None:
+    """`failing_since`: cleared by a success, set by the first failure after it (or after the last success)."""
+    webhook = Webhook.filter(id=webhook_id)
+    last_success = max((n for n, attempt in enumerate(attempts) if attempt.succeeded), default=None)
+    after = attempts if last_success is None else attempts[last_success + 1 :]
+    failures = [attempt.at for attempt in after if not attempt.succeeded]
+    if not failures:
+        await webhook.filter(failing_since__not_isnull=True).update(failing_since=None)
+    elif last_success is not None:
+        await webhook.update(failing_since=min(failures))
+    else:
+        await webhook.filter(failing_since__isnull=True).update(failing_since=min(failures))
 
 
 async def release(delivery_ids: Sequence[int]) -> None:

@@ -8,6 +8,7 @@ import pytest
 from cms.core.events import NewEvent, event_id
 from cms.services import event_log
 from cms.storage import events
+from tests.web.images import image
 
 EVENTS = 1000
 
@@ -200,3 +201,18 @@ async def test_the_feed_pages_through_1000_events_written_meanwhile_each_once_in
     ids = [item["id"] for item in seen]
     assert ids == sorted(ids)
     assert sorted(int(item["data"]["id"]) for item in seen) == list(range(EVENTS))
+
+
+async def test_without_a_token_the_feed_lists_asset_events_with_their_data(client, editor):
+    upload = await client.post("/api/v1/assets", files={"file": ("photo.png", image(40, 30))}, headers=editor)
+    asset = upload.json()
+    await client.delete(f"/api/v1/assets/{asset['id']}", headers=editor)
+
+    response = await client.get("/api/v1/changes")
+
+    assert response.status_code == 200
+    data = {"id": asset["id"], "url": asset["url"], "mime": "image/png", "bytes": asset["bytes"]}
+    assert [(item["type"], item["data"]) for item in response.json()["items"]] == [
+        ("asset.created", data),
+        ("asset.deleted", data),
+    ]
