@@ -278,8 +278,8 @@ def editing() -> dict[str, Any]:
 def revisions() -> dict[str, Any]:
     version = param("n", "path", "A revision's version number.", {"type": "integer", "minimum": 1}, required=True)
     at_slug = [SLUG, LOCALE]
-    # A renamed slug: GETs answer 301 (cms.web.problems.on_moved), where writes answer 308.
-    read_errors = {k: v for k, v in write_errors(body=False).items() if k != "308"} | {"301": MOVED}
+    # A renamed slug: revisions are management requests, so 308 as for writes (cms.web.problems.on_moved).
+    read_errors = write_errors(body=False)
     reads = read_errors | {"404": problem("No such article, or it has no such revision.")}
     return {
         "/api/v1/articles/{slug}/revisions": {

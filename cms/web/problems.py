@@ -28,6 +28,8 @@ from cms.services.drafts import draft_tag
 from cms.web.middleware import current_request_id
 
 log = logging.getLogger("cms.errors")
+DELIVERY_ROUTES = ("article", "section")
+"""The names of the delivery routes (cms/web/delivery.py) whose renamed slugs answer 301."""
 
 # RFC 9110's names, where older Pythons' HTTPStatus still has RFC 7231's: titles must not change with the runtime.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
@@ -102,8 +104,14 @@ async def on_moved(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Moved)
     old = request.path_params["slug"]
     path = request.url.path.replace(f"/articles/{old}", f"/articles/{exc.slug}", 1)
-    management = request.method != "GET" or request.query_params.get("preview") == "true"
-    return RedirectResponse(str(request.url.replace(path=path)), status_code=308 if management else 301)
+    return RedirectResponse(str(request.url.replace(path=path)), status_code=301 if _delivery(request) else 308)
+
+
+def _delivery(request: Request) -> bool:
+    """A published article or section read without `preview=true`: SPEC §6 answers its old slug 301, and every
+    management request (writes, revisions, previews) 308."""
+    route = getattr(request.scope.get("route"), "name", None)
+    return route in DELIVERY_ROUTES and request.method == "GET" and request.query_params.get("preview") != "true"
 
 
 async def on_http_exception(request: Request, exc: Exception) -> Response:

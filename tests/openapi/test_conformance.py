@@ -389,7 +389,7 @@ async def _list_revisions(w: World) -> None:
     await expect(403, await api("listRevisions", at, headers=w.admin))
     await expect(404, await api("listRevisions", {"slug": "nothing-here"}, headers=w.reader))
     await _rename(w, SEED, "renamed")
-    await expect(301, await api("listRevisions", at, headers=w.reader))
+    await expect(308, await api("listRevisions", at, headers=w.reader))
 
 
 @cases("getRevision")
@@ -401,7 +401,7 @@ async def _get_revision(w: World) -> None:
     await expect(403, await api("getRevision", at, headers=w.admin))
     await expect(404, await api("getRevision", at | {"n": 99}, headers=w.reader))
     await _rename(w, RICH, "renamed")
-    await expect(301, await api("getRevision", at, headers=w.reader))
+    await expect(308, await api("getRevision", at, headers=w.reader))
 
 
 @cases("restoreRevision")

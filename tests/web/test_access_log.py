@@ -1,7 +1,9 @@
 """The access log: one JSON line per request on stdout, with nothing secret in it; CMS_ACCESS_LOG=false for none."""
 
+import asyncio
 import json
 import re
+import socket
 
 import httpx
 import pytest
@@ -9,19 +11,26 @@ from asgi_lifespan import LifespanManager
 
 from cms.config import ConfigError, Settings
 from cms.web.app import create_app
+from cms.web.observe import Lines
 
 
-def _lines(capfd) -> list[dict]:
-    return [json.loads(line) for line in capfd.readouterr().out.splitlines() if line.startswith("{")]
+async def _lines(capfd) -> list[dict]:
+    return [json.loads(line) for line in (await _out(capfd)).splitlines() if line.startswith("{")]
+
+
+async def _out(capfd) -> str:
+    """What was written once the event loop has turned: the lines of a turn are written together after it."""
+    await asyncio.sleep(0)
+    return capfd.readouterr().out
 
 
 async def test_each_request_is_one_json_line_with_route_status_size_and_request_id(client, publish, capfd):
     article = await publish(title="Logged")
-    capfd.readouterr()
+    await _out(capfd)
 
     response = await client.get(f"/api/v1/articles/{article['slug']}", headers={"X-Request-ID": "req-7"})
 
-    [line] = _lines(capfd)
+    [line] = await _lines(capfd)
     assert set(line) == {"time", "request_id", "method", "route", "status", "duration_ms", "bytes"}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
     assert (line["request_id"], line["method"], line["route"], line["status"]) == (
@@ -34,12 +43,12 @@ async def test_each_request_is_one_json_line_with_route_status_size_and_request_
 async def test_an_unmatched_path_is_logged_as_unmatched(client, capfd):
     await client.get("/nowhere")
 
-    assert [(line["route"], line["status"]) for line in _lines(capfd)] == [("unmatched", 404)]
+    assert [(line["route"], line["status"]) for line in await _lines(capfd)] == [("unmatched", 404)]
 
 
 async def test_no_token_cookie_password_or_query_reaches_the_log(client, token, capfd):
     secret = await token("admin")
-    capfd.readouterr()
+    await _out(capfd)
 
     await client.post(
         "/api/v1/tokens?password=hunter2",
@@ -47,7 +56,7 @@ async def test_no_token_cookie_password_or_query_reaches_the_log(client, token, 
         headers={"Authorization": f"Bearer {secret}", "Cookie": "session=s3cr3t"},
     )
 
-    out = capfd.readouterr().out
+    out = await _out(capfd)
     assert out.count("\n") == 1
     for private in (secret, "hunter2", "s3cr3t", "cms_", "Bearer"):
         assert private not in out
@@ -59,13 +68,30 @@ async def test_cms_access_log_false_writes_no_line(database_url, capfd):
         LifespanManager(quiet) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as http,
     ):
-        capfd.readouterr()
+        await _out(capfd)
         response = await http.get("/healthz")
 
     assert response.status_code == 200
-    assert capfd.readouterr().out == ""
+    assert await _out(capfd) == ""
 
 
 def test_cms_access_log_must_be_a_boolean():
     with pytest.raises(ConfigError, match="CMS_ACCESS_LOG has value 'sometimes': not a boolean"):
         Settings.from_env({"CMS_ACCESS_LOG": "sometimes"})
+
+
+async def test_the_lines_of_one_turn_go_out_in_whole_lines_and_writes_no_larger_than_pipe_buf():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one recv per write
+    lines = Lines(ours.fileno())
+    sent = [f'{{"n": {n}, "pad": "{"x" * 180}"}}\n'.encode() for n in range(60)]  # about 11 KiB
+
+    for line in sent:
+        lines.add(line)
+    await asyncio.sleep(0)
+    ours.close()
+
+    with theirs:
+        writes = list(iter(lambda: theirs.recv(65536), b""))
+    assert b"".join(writes) == b"".join(sent)
+    assert all(len(write) <= 4096 and write.endswith(b"\n") for write in writes), [len(w) for w in writes]
+    assert len(writes) == 3

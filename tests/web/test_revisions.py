@@ -87,3 +87,20 @@ async def test_a_revision_number_too_large_for_any_article_answers_400(client, e
 
     assert (number.status_code, number.json()["parameter"]) == (400, "n")
     assert (cursor.status_code, cursor.json()["parameter"]) == (400, "cursor")
+
+
+async def test_revisions_at_an_old_slug_answer_308_to_the_new_one(client, editor):
+    await client.post("/api/v1/articles", json={"title": "One", "slug": "one"}, headers=editor)
+    draft = await client.get("/api/v1/articles/one?preview=true", headers=editor)
+    await client.patch(
+        "/api/v1/articles/one", json={"slug": "two"}, headers=editor | {"If-Match": draft.headers["etag"]}
+    )
+
+    listed = await client.get("/api/v1/articles/one/revisions?limit=1", headers=editor)
+    one = await client.get("/api/v1/articles/one/revisions/1", headers=editor)
+
+    assert (listed.status_code, listed.headers["location"]) == (
+        308,
+        "http://test/api/v1/articles/two/revisions?limit=1",
+    )
+    assert (one.status_code, one.headers["location"]) == (308, "http://test/api/v1/articles/two/revisions/1")
