@@ -95,3 +95,12 @@ async def test_the_lines_of_one_turn_go_out_in_whole_lines_and_writes_no_larger_
     assert b"".join(writes) == b"".join(sent)
     assert all(len(write) <= 4096 and write.endswith(b"\n") for write in writes), [len(w) for w in writes]
     assert len(writes) == 3
+
+
+async def test_a_request_id_with_quotes_and_backslashes_is_logged_as_valid_json(client, capfd):
+    await _out(capfd)
+
+    await client.get("/healthz", headers={"X-Request-ID": 'a"b\\c'})
+
+    [line] = await _lines(capfd)
+    assert (line["request_id"], line["route"], line["status"]) == ('a"b\\c', "/healthz", 200)
