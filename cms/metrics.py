@@ -4,12 +4,13 @@ With several workers, `cms serve` sets PROMETHEUS_MULTIPROC_DIR before they star
 samples to files there and /metrics adds them up (prometheus-client's multiprocess mode).
 """
 
-import asyncio
 import bisect
 import os
 from collections import defaultdict
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+
+from cms.turns import OncePerTurn
 
 REQUESTS = Counter("cms_http_requests", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -43,12 +44,12 @@ class Tally:
     def __init__(self) -> None:
         self._counts: defaultdict[Counter, int] = defaultdict(int)
         self._durations: dict[Histogram, tuple[list[int], list[float]]] = {}
-        self._scheduled_on: asyncio.AbstractEventLoop | None = None
+        self._turn = OncePerTurn(self.flush)
 
     def count(self, counter: Counter) -> None:
         """`counter.inc()`, soon: `counter` is a labelled child (`REQUESTS.labels(...)`)."""
         self._counts[counter] += 1
-        self._schedule()
+        self._turn.soon()
 
     def observe(self, histogram: Histogram, seconds: float) -> None:
         """`histogram.observe(seconds)`, soon: `histogram` is a labelled child."""
@@ -57,10 +58,9 @@ class Tally:
             pending = self._durations[histogram] = ([0] * len(histogram._upper_bounds), [0.0])
         pending[0][bisect.bisect_left(histogram._upper_bounds, seconds)] += 1  # the first bound >= seconds
         pending[1][0] += seconds
-        self._schedule()
+        self._turn.soon()
 
     def flush(self) -> None:
-        self._scheduled_on = None
         counts, durations = self._counts, self._durations
         self._counts, self._durations = defaultdict(int), {}
         for counter, count in counts.items():
@@ -71,16 +71,6 @@ class Tally:
                 if count:
                     value.inc(count)
             histogram._sum.inc(total[0])
-
-    def _schedule(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # outside a server (a script): no turn to wait for
-            self.flush()
-            return
-        if self._scheduled_on is not loop:  # not yet, or on a loop that has ended since (tests run one per test)
-            self._scheduled_on = loop
-            loop.call_soon(self.flush)
 
 
 TALLY = Tally()

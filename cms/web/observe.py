@@ -6,7 +6,6 @@ are written together by one `os.write` to stdout of at most 4 KiB, which a pipe 
 worker's. A line holds no header, query string, cookie or body, so no token, password or secret can reach it.
 """
 
-import asyncio
 import functools
 import os
 import time
@@ -16,6 +15,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.metrics import LATENCY, REQUESTS, TALLY
+from cms.turns import OncePerTurn
 from cms.web.middleware import current_request_id
 
 STDOUT = 1
@@ -71,20 +71,16 @@ class Lines:
         self.fd = fd
         self._pending: list[bytes] = []
         self._size = 0
-        self._scheduled_on: asyncio.AbstractEventLoop | None = None
+        self._turn = OncePerTurn(self.flush)
 
     def add(self, line: bytes) -> None:
         if self._size + len(line) > PIPE_BUF:
             self.flush()
         self._pending.append(line)
         self._size += len(line)
-        loop = asyncio.get_running_loop()
-        if self._scheduled_on is not loop:  # not yet, or on a loop that has ended since (tests run one per test)
-            self._scheduled_on = loop
-            loop.call_soon(self.flush)
+        self._turn.soon()
 
     def flush(self) -> None:
-        self._scheduled_on = None
         if self._pending:
             data, self._pending, self._size = b"".join(self._pending), [], 0
             os.write(self.fd, data)
