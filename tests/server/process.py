@@ -60,6 +60,7 @@ def serve(
 ) -> Iterator[Server]:
     """`cms serve --workers N` on a free port; yields once /readyz answers; stops it with SIGTERM."""
     port = free_port()
+    started_lines = workers if server == "uvicorn" else 0  # uvicorn logs each worker's startup
     env = {**os.environ, "CMS_DATABASE_URL": database_url, **(env or {})}
     command = [sys.executable, "-m", "cms", "serve", "--port", str(port), "--workers", str(workers), "--server", server]
     with (
@@ -68,7 +69,7 @@ def serve(
     ):
         server = Server(f"http://127.0.0.1:{port}", log, process)
         try:
-            _wait_until_ready(server, process, timeout)
+            _wait_until_ready(server, process, timeout, started_lines)
             yield server
         finally:
             if process.poll() is None:
@@ -77,12 +78,15 @@ def serve(
         assert server.killed or code == 0, f"cms serve exited with {code}:\n{server.output()}"
 
 
-def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], timeout: float, workers: int) -> None:
+    """/readyz answers from one worker; uvicorn logs each worker's startup, so every one of them is counted too
+    (a test that cuts the database must not catch a worker still starting)."""
     deadline = time.monotonic() + timeout
     while True:
         assert process.poll() is None, f"cms serve exited early:\n{server.output()}"
         try:
-            if httpx.get(f"{server.url}/readyz").status_code == 200:
+            started = server.output().count("Application startup complete.") >= workers
+            if started and httpx.get(f"{server.url}/readyz").status_code == 200:
                 return
         except httpx.TransportError:
             pass
