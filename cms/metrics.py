@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
-from cms.turns import OncePerTurn
+from cms.batching import Batch
 
 REQUESTS = Counter("cms_http_requests", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -32,24 +32,24 @@ CACHE_BYTES = Gauge("cms_delivery_cache_bytes", "Memory held by the delivery cac
 
 
 class Tally:
-    """Samples of the hot path, added up in this process and written to the metric values once per turn of the
-    event loop.
+    """Samples of the hot path, added up in this process and written to the metric values in batches
+    (cms/batching.py).
 
     In multiprocess mode each `inc()` and `observe()` takes a lock and writes a memory-mapped file: four of them
-    per cached hit cost more than answering it. Here a sample is a dict update; the writes happen in a callback
-    scheduled after the requests of this turn, so a busy worker writes once for many requests and an idle one
-    right after each. The totals written are the same as one call per sample would give.
+    per cached hit cost more than answering it. Here a sample is a dict update; the writes happen at most every
+    50 ms, for all the requests since, and /metrics flushes this worker's first. The totals written are the same
+    as one call per sample would give.
     """
 
     def __init__(self) -> None:
         self._counts: defaultdict[Counter, int] = defaultdict(int)
         self._durations: dict[Histogram, tuple[list[int], list[float]]] = {}
-        self._turn = OncePerTurn(self.flush)
+        self._batch = Batch(self.flush)
 
     def count(self, counter: Counter) -> None:
         """`counter.inc()`, soon: `counter` is a labelled child (`REQUESTS.labels(...)`)."""
         self._counts[counter] += 1
-        self._turn.soon()
+        self._batch.soon()
 
     def observe(self, histogram: Histogram, seconds: float) -> None:
         """`histogram.observe(seconds)`, soon: `histogram` is a labelled child."""
@@ -58,7 +58,7 @@ class Tally:
             pending = self._durations[histogram] = ([0] * len(histogram._upper_bounds), [0.0])
         pending[0][bisect.bisect_left(histogram._upper_bounds, seconds)] += 1  # the first bound >= seconds
         pending[1][0] += seconds
-        self._turn.soon()
+        self._batch.soon()
 
     def flush(self) -> None:
         counts, durations = self._counts, self._durations

@@ -20,18 +20,17 @@ from cms.web import admin, assets, changes, delivery, history, listing, manageme
 from cms.web import webhooks as webhook_routes
 from cms.web.cors import Cors
 from cms.web.fast_path import CachedDeliveryHits
-from cms.web.middleware import RequestId
 from cms.web.observe import ObserveRequests
 from cms.web.problems import EXCEPTION_HANDLERS
 
 
 class Application:
-    """The ASGI entry point: the request id and metrics wrap the Starlette app from outside, so that even its
-    500 answers carry X-Request-ID and are counted (STACK.md §9)."""
+    """The ASGI entry point: the request id, metrics and access log wrap the Starlette app from outside, so that
+    even its 500 answers carry X-Request-ID and are counted (STACK.md §9)."""
 
     def __init__(self, starlette: Starlette, access_log: bool = True) -> None:
         self.starlette = starlette
-        self._asgi = RequestId(ObserveRequests(CachedDeliveryHits(starlette), access_log))
+        self._asgi = ObserveRequests(CachedDeliveryHits(starlette), access_log)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

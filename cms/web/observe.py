@@ -1,9 +1,11 @@
-"""What every request leaves behind: its Prometheus samples and, unless turned off, one JSON access log line.
+"""What every request carries and leaves behind: an X-Request-ID, its Prometheus samples and, unless turned off, one
+JSON access log line.
 
-Pure ASGI, and one wrapper for both, because this runs on the hot path: the route template, status, size and
-duration are noted once and reported twice. The line is built by orjson; the lines of one turn of the event loop
-are written together by one `os.write` to stdout of at most 4 KiB, which a pipe never interleaves with another
-worker's. A line holds no header, query string, cookie or body, so no token, password or secret can reach it.
+Pure ASGI, and one wrapper for all three, because this runs on the hot path (every wrapper costs a closure and a
+call per message): the route template, status, size and duration are noted once and reported twice. Lines are
+written in batches (cms/batching.py) by writes to stdout of at most 4 KiB, which a pipe never interleaves with
+another worker's. A line holds no header, query string, cookie or body, so no token,
+password or secret can reach it.
 """
 
 import functools
@@ -14,9 +16,9 @@ import orjson
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cms.batching import Batch
 from cms.metrics import LATENCY, REQUESTS, TALLY
-from cms.turns import OncePerTurn
-from cms.web.middleware import current_request_id
+from cms.web.request_id import REQUEST_ID_HEADER, begin, current_request_id
 
 STDOUT = 1
 PIPE_BUF = 4096
@@ -24,7 +26,12 @@ PIPE_BUF = 4096
 
 
 class ObserveRequests:
-    """Counts and times requests by method, route template and status; logs each as a JSON line."""
+    """Tags each response with the request id; counts and times requests by method, route template and status; logs
+    each as a JSON line.
+
+    Installed outside Starlette's ServerErrorMiddleware, so that even a 500 carries its id and is counted (STACK.md
+    §9).
+    """
 
     def __init__(self, app: ASGIApp, access_log: bool = True, fd: int = STDOUT) -> None:
         self.app = app
@@ -33,9 +40,10 @@ class ObserveRequests:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, self._flushing_at_shutdown(send) if scope["type"] == "lifespan" else send)
             return
         started = time.perf_counter()
+        request_id = begin(scope)
         status = 500
         sent = 0
 
@@ -43,6 +51,8 @@ class ObserveRequests:
             nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # A new list: the response's own may be shared by every response of a cached article.
+                message["headers"] = [*message.get("headers", ()), (REQUEST_ID_HEADER, request_id)]
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
             await send(message)
@@ -58,27 +68,37 @@ class ObserveRequests:
             if self.access_log:
                 self.lines.add(access_line(scope["method"], route, status, duration, sent))
 
+    def _flushing_at_shutdown(self, send: Send) -> Send:
+        """`send` for the lifespan: what is still batched is written before the worker says it has stopped."""
+
+        async def send_after_flushing(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                self.lines.flush()
+                TALLY.flush()
+            await send(message)
+
+        return send_after_flushing
+
 
 class Lines:
-    """Lines written to `fd` once per turn of the event loop, in writes of at most PIPE_BUF bytes.
+    """Lines written to `fd` in batches (cms/batching.py), in writes of at most PIPE_BUF bytes.
 
-    One `os.write` per request costs a system call per request, as much as the rest of the log line; a busy
-    worker answers many requests per turn, an idle one writes right after each. A write of up to PIPE_BUF bytes
-    to a pipe is atomic, so workers sharing stdout never cut into each other's lines.
+    One `os.write` per request costs a system call per request, as much as the rest of the log line. A write of
+    up to PIPE_BUF bytes to a pipe is atomic, so workers sharing stdout never cut into each other's lines.
     """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self._pending: list[bytes] = []
         self._size = 0
-        self._turn = OncePerTurn(self.flush)
+        self._batch = Batch(self.flush)
 
     def add(self, line: bytes) -> None:
         if self._size + len(line) > PIPE_BUF:
             self.flush()
         self._pending.append(line)
         self._size += len(line)
-        self._turn.soon()
+        self._batch.soon()
 
     def flush(self) -> None:
         if self._pending:

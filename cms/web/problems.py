@@ -25,7 +25,7 @@ from cms.core.errors import (
 )
 from cms.services import health
 from cms.services.drafts import draft_tag
-from cms.web.middleware import current_request_id
+from cms.web.request_id import current_request_id
 
 log = logging.getLogger("cms.errors")
 DELIVERY_ROUTES = ("article", "section")

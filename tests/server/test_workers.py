@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from cms.batching import FLUSH_AFTER
 from cms.core.article import ArticleInput
 from cms.services import drafts, publishing, tokens
 from cms.storage import db
@@ -137,6 +138,7 @@ async def test_metrics_add_up_every_worker(editor, database_url, tmp_path):
     with serve(database_url, tmp_path / "server.log", workers=3) as server:
         async with _fresh_connections(server.url) as http:
             await asyncio.gather(*(http.get("/api/v1/site") for _ in range(30)))
+            await asyncio.sleep(FLUSH_AFTER * 4)  # every worker writes its samples within 50 ms of a request
             text = (await http.get("/metrics")).text
 
     line = 'cms_http_requests_total{method="GET",route="/api/v1/site",status="200"} 30.0'

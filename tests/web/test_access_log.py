@@ -8,10 +8,12 @@ import socket
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from starlette.types import Message, Receive, Scope, Send
 
+from cms.batching import FLUSH_AFTER
 from cms.config import ConfigError, Settings
 from cms.web.app import create_app
-from cms.web.observe import Lines
+from cms.web.observe import Lines, ObserveRequests
 
 
 async def _lines(capfd) -> list[dict]:
@@ -19,8 +21,8 @@ async def _lines(capfd) -> list[dict]:
 
 
 async def _out(capfd) -> str:
-    """What was written once the event loop has turned: the lines of a turn are written together after it."""
-    await asyncio.sleep(0)
+    """What was written once the batch of lines was due (cms/batching.py)."""
+    await asyncio.sleep(FLUSH_AFTER * 2)
     return capfd.readouterr().out
 
 
@@ -80,14 +82,14 @@ def test_cms_access_log_must_be_a_boolean():
         Settings.from_env({"CMS_ACCESS_LOG": "sometimes"})
 
 
-async def test_the_lines_of_one_turn_go_out_in_whole_lines_and_writes_no_larger_than_pipe_buf():
+async def test_a_batch_of_lines_goes_out_in_whole_lines_and_writes_no_larger_than_pipe_buf():
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one recv per write
     lines = Lines(ours.fileno())
     sent = [f'{{"n": {n}, "pad": "{"x" * 180}"}}\n'.encode() for n in range(60)]  # about 11 KiB
 
     for line in sent:
         lines.add(line)
-    await asyncio.sleep(0)
+    await asyncio.sleep(FLUSH_AFTER * 2)
     ours.close()
 
     with theirs:
@@ -104,3 +106,54 @@ async def test_a_request_id_with_quotes_and_backslashes_is_logged_as_valid_json(
 
     [line] = await _lines(capfd)
     assert (line["request_id"], line["route"], line["status"]) == ('a"b\\c', "/healthz", 200)
+
+
+async def test_lines_wait_for_their_batch_rather_than_a_write_each():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    theirs.setblocking(False)
+    lines = Lines(ours.fileno())
+
+    lines.add(b'{"n": 1}\n')
+    await asyncio.sleep(0)
+    with pytest.raises(BlockingIOError):
+        theirs.recv(65536)  # nothing yet, a turn of the event loop later
+    lines.add(b'{"n": 2}\n')
+    await asyncio.sleep(FLUSH_AFTER * 2)
+
+    assert theirs.recv(65536) == b'{"n": 1}\n{"n": 2}\n'  # both, in one write
+    ours.close()
+    theirs.close()
+
+
+async def test_the_last_lines_are_written_before_the_worker_reports_its_shutdown():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    theirs.setblocking(False)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def ignore(message: Message) -> None:
+        pass
+
+    async def shutdown() -> Message:
+        return {"type": "lifespan.shutdown"}
+
+    written_before_stopping: list[bytes] = []
+
+    async def stopped(message: Message) -> None:
+        written_before_stopping.append(theirs.recv(65536))
+
+    observe = ObserveRequests(app, access_log=True, fd=ours.fileno())
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"x-request-id", b"last")]}
+    await observe(scope, shutdown, ignore)
+    await observe({"type": "lifespan"}, shutdown, stopped)
+
+    [line] = [json.loads(write) for write in written_before_stopping]
+    assert (line["request_id"], line["status"]) == ("last", 204)
+    ours.close()
+    theirs.close()

@@ -2,6 +2,8 @@
 
 import contextlib
 import logging
+import os
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +13,7 @@ from asgi_lifespan import LifespanManager
 from tortoise import connections
 
 from cms.config import DEFAULT_CORS_ALLOW_HEADERS, ConfigError, Settings
+from cms.web import request_id
 from cms.web.app import create_app
 
 
@@ -24,6 +27,27 @@ async def test_request_id_is_made_when_absent(client):
     response = await client.get("/healthz")
 
     assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_request_ids_made_here_are_hex_and_never_repeat(client):
+    ids = [(await client.get("/healthz")).headers["x-request-id"] for _ in range(3)]
+
+    assert all(re.fullmatch("[0-9a-f]{32}", made) for made in ids), ids
+    assert len(set(ids)) == 3
+
+
+def test_a_forked_worker_makes_ids_of_its_own():
+    reader, writer = os.pipe()
+    parent_id = request_id.begin({"headers": []}).decode()
+    child = os.fork()
+    if child == 0:  # the worker: its first id, to the parent
+        os.write(writer, request_id.begin({"headers": []}))
+        os._exit(0)
+    os.close(writer)
+    child_id = os.read(reader, 64).decode()
+    os.waitpid(child, 0)
+
+    assert child_id[:16] != parent_id[:16]
 
 
 async def test_request_id_is_on_errors_too(client):
