@@ -84,6 +84,7 @@ def serve(
         timeout_worker_healthcheck=20,
         http="cms.web.protocol:BoundedHttpToolsProtocol",
         access_log=False,  # ours is one JSON line per request (cms/web/observe.py), CMS_ACCESS_LOG=false for none
+        proxy_headers=False,  # the app reads them itself, from CMS_FORWARDED_ALLOW_IPS (cms/web/app.py)
         log_config=log_config(),
     )
 

@@ -4,6 +4,7 @@
 Every variable is listed in `VARIABLES`; tests/test_readme.py checks that the README's table names them all.
 """
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -50,6 +51,8 @@ VARIABLES: dict[str, str] = {
     "CMS_EVENT_STREAM_MAX_SECONDS": "Close each event stream after this long; clients reconnect (default 0: never)",
     "CMS_WEBHOOK_ALLOW_PRIVATE": "`true` lets webhooks target private and loopback addresses (default false)",
     "CMS_EVENT_RETENTION_DAYS": "Days the event log keeps events for the feed, streams and webhooks (default 30)",
+    "CMS_FORWARDED_ALLOW_IPS": "Comma-separated addresses or networks of the reverse proxies whose `X-Forwarded-For` "
+    "and `X-Forwarded-Proto` are believed, `*` for any (default `127.0.0.1,::1`)",
 }
 
 MAX_IMAGE_WIDTH = 10_000
@@ -106,6 +109,7 @@ class Settings:
     event_keepalive_seconds: float = 15
     event_stream_max_seconds: float = 0
     webhook_allow_private: bool = False
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -138,6 +142,7 @@ class Settings:
             event_keepalive_seconds=_int(env, "CMS_EVENT_KEEPALIVE_SECONDS", 15, 1),
             event_stream_max_seconds=_int(env, "CMS_EVENT_STREAM_MAX_SECONDS", 0, 0),
             webhook_allow_private=_bool(env, "CMS_WEBHOOK_ALLOW_PRIVATE", False),
+            forwarded_allow_ips=_proxies(env) or cls.forwarded_allow_ips,
         )
 
 
@@ -152,6 +157,21 @@ def _header_names(env: Mapping[str, str]) -> tuple[str, ...]:
             " (e.g. CMS_CORS_ALLOW_HEADERS=Authorization,Content-Type,Cache-Control)"
         )
     return names
+
+
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("CMS_FORWARDED_ALLOW_IPS", "").strip()
+    proxies = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for proxy in proxies:
+        try:
+            if proxy != "*":
+                ipaddress.ip_network(proxy, strict=False)  # an address is a network of one
+        except ValueError:
+            raise ConfigError(
+                f"CMS_FORWARDED_ALLOW_IPS has value {raw!r}: use comma-separated IP addresses or networks, or `*`"
+                " for any (e.g. CMS_FORWARDED_ALLOW_IPS=10.0.0.0/8,127.0.0.1)"
+            ) from None
+    return proxies
 
 
 def _widths(env: Mapping[str, str]) -> tuple[int, ...]:

@@ -90,7 +90,9 @@ async def stream(
     loop = asyncio.get_running_loop()
     deadline = None if seconds is None else loop.time() + seconds
     try:
-        last = 0
+        # The last position this client has: a live event at or before it was replayed or was had already (this
+        # worker's follower may lag behind the log that the replay read).
+        last = since or 0
         if reset_first:
             yield Reset()
         elif since is not None:

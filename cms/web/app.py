@@ -8,6 +8,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cms.config import Settings
 from cms.core.render import formats
@@ -26,11 +27,17 @@ from cms.web.problems import EXCEPTION_HANDLERS
 
 class Application:
     """The ASGI entry point: the request id, metrics and access log wrap the Starlette app from outside, so that
-    even its 500 answers carry X-Request-ID and are counted (STACK.md §9)."""
+    even its 500 answers carry X-Request-ID and are counted (STACK.md §9).
 
-    def __init__(self, starlette: Starlette, access_log: bool = True) -> None:
+    The client's address and scheme are taken from `X-Forwarded-For` and `X-Forwarded-Proto` when the request
+    comes from a trusted proxy (`CMS_FORWARDED_ALLOW_IPS`): here rather than by the server, so that uvicorn and
+    Granian behave alike, and a session cookie is `Secure` behind a proxy that terminates TLS.
+    """
+
+    def __init__(self, starlette: Starlette, settings: Settings) -> None:
         self.starlette = starlette
-        self._asgi = ObserveRequests(CachedDeliveryHits(starlette), access_log)
+        observed = ObserveRequests(CachedDeliveryHits(starlette), settings.access_log)
+        self._asgi = ProxyHeadersMiddleware(observed, trusted_hosts=list(settings.forwarded_allow_ips))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -119,4 +126,4 @@ def create_app(
         jobs=settings.image_jobs,
         widths=settings.image_widths,
     )
-    return Application(app, settings.access_log)
+    return Application(app, settings)
