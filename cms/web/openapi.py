@@ -1,8 +1,8 @@
 """OpenAPI 3.1 of every API route, and an API docs page that works offline.
 
 The schemas are generated from the models the code validates and serialises with (cms.web.openapi_schemas); the
-routes, their parameters and every status they answer are listed in cms.web.openapi_paths. docs/api.md tells how to
-generate a client from it.
+routes, their parameters and every status they answer are listed in cms.web.openapi_paths, the headers of each
+response in cms.web.openapi_headers. docs/api.md tells how to generate a client from it.
 """
 
 from typing import Any
@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import cms
+from cms.web.openapi_headers import HEADERS, with_headers
 from cms.web.openapi_paths import paths
 from cms.web.openapi_schemas import component_schemas
 
@@ -43,9 +44,10 @@ def build_openapi() -> dict[str, Any]:
         "servers": [{"url": "/", "description": "The server that serves this document."}],
         "tags": [{"name": name, "description": description} for name, description in TAGS],
         "security": [{"bearer": []}],
-        "paths": paths(),
+        "paths": with_headers(paths()),
         "components": {
             "schemas": component_schemas(),
+            "headers": HEADERS,
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

@@ -50,6 +50,9 @@ def mismatches(document: dict[str, Any], path: str, method: str, response: httpx
     where = f"{method.upper()} {path} -> {status}"
     if status not in responses:
         return [f"{where}: status not documented (documented: {', '.join(responses)})"]
+    missing = [name for name in required_headers(document, responses[status]) if name not in response.headers]
+    if missing:
+        return [f"{where}: required headers not sent: {', '.join(missing)}"]
     content = responses[status].get("content")
     content_type = response.headers.get("content-type")
     if not response.content and content_type is None:
@@ -68,6 +71,17 @@ def mismatches(document: dict[str, Any], path: str, method: str, response: httpx
         return []  # bytes: the media type is all there is to check
     schema = pointer("paths", path, method, "responses", status, "content", key, "schema")
     return [f"{where} ({key}): {reason}" for reason in invalid(document, schema, body)]
+
+
+def required_headers(document: dict[str, Any], response: dict[str, Any]) -> list[str]:
+    """The names of the headers a documented response says are always sent (`$ref`s to components resolved)."""
+    names = []
+    for name, header in response.get("headers", {}).items():
+        if "$ref" in header:
+            header = document["components"]["headers"][header["$ref"].rsplit("/", 1)[1]]
+        if header.get("required"):
+            names.append(name)
+    return names
 
 
 def invalid(document: dict[str, Any], schema_pointer: str, value: Any) -> list[str]:

@@ -95,3 +95,21 @@ def test_every_example_is_valid_against_its_schema_and_the_article_examples_are_
     article = DOCUMENT["paths"]["/api/v1/articles/{slug}"]["get"]["responses"]["200"]["content"]
     assert article["application/json"]["examples"]["json"]["value"]["title"] == SEED_TITLE
     assert len(examples) == 13  # the listing's 2, the article's 6, the section's 5 (one per text format)
+
+
+def test_every_response_names_its_request_id_and_every_database_route_its_503_with_retry_after():
+    headers_of = {
+        (operation["operationId"], status): set(response["headers"])
+        for methods in DOCUMENT["paths"].values()
+        for operation in methods.values()
+        for status, response in operation["responses"].items()
+    }
+    without_database = {"getHealth", "getMetrics", "getOpenApiDocument"}
+    operations = {operation_id for operation_id, _ in headers_of}
+
+    assert all("X-Request-ID" in names for names in headers_of.values())
+    assert {o for o in operations if (o, "503") in headers_of} == operations - without_database
+    assert all("Retry-After" in headers_of[o, "503"] for o in operations - without_database)
+    assert headers_of["getArticle", "304"] == {"X-Request-ID", "ETag", "Cache-Control", "Vary", "Surrogate-Key"}
+    assert headers_of["replaceArticle", "412"] == {"X-Request-ID", "ETag"}
+    assert headers_of["createArticle", "201"] == {"X-Request-ID", "ETag", "Location"}

@@ -1,0 +1,84 @@
+"""The response headers of every operation, and the `503` of every one that asks the database.
+
+Added to the paths in one pass, by what a response is (its status, whether its route caches, whether it returns
+a draft), because the same header means the same thing on every route: a generated client reads `ETag`,
+`Location` or `Retry-After` by name, and tests/openapi/conformance.py checks that every header marked required
+is sent.
+"""
+
+from typing import Any
+
+from cms.web.openapi_parts import problem
+
+REF = "#/components/headers/"
+
+
+def _header(description: str, required: bool = True) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": {"type": "string"}}
+
+
+HEADERS = {
+    "X-Request-ID": _header(
+        "The request's id: the client's own `X-Request-ID` when it sent a printable one of at most 128 characters, "
+        "else a new one. Every log line of the request names it."
+    ),
+    "ETag": _header("The strong ETag of this representation (of the draft, for editing routes)."),
+    "Cache-Control": _header("`public, max-age=…, stale-while-revalidate=…, stale-if-error=…` for shared caches."),
+    "Vary": _header(
+        "`Accept-Encoding` where the body may be gzipped (with its own ETag); not on previews or files.", required=False
+    ),
+    "Surrogate-Key": _header(
+        "Space-separated cache tags a CDN can purge by (docs/frontend.md); on published articles, sections and "
+        "listings, not on previews or files.",
+        required=False,
+    ),
+    "Last-Modified": _header("When the article was last published.", required=False),
+    "Location": _header("The URL of what was made, or where the resource is now."),
+    "Retry-After": _header("Seconds to wait before trying again."),
+    "WWW-Authenticate": _header("`Bearer`, with the reason when a token was sent."),
+}
+
+DRAFT_WRITES = {"createArticle", "replaceArticle", "patchArticle", "addSection", "replaceSection", "restoreRevision"}
+"""Operations whose success returns the draft's new ETag (for the next If-Match)."""
+
+DATABASE_FREE = {"getHealth", "getMetrics", "getOpenApiDocument"}
+"""Operations that never ask the database, so never answer 503 for it."""
+
+UNAVAILABLE = problem(
+    "The database does not answer (down, restarting or full): nothing changed; retry after `Retry-After` seconds."
+)
+
+
+def with_headers(paths: dict[str, Any]) -> dict[str, Any]:
+    """`paths` with each response's headers, and a `503` on every operation that asks the database."""
+    for methods in paths.values():
+        for operation in methods.values():
+            responses = operation["responses"]
+            if operation["operationId"] not in DATABASE_FREE:
+                responses.setdefault("503", UNAVAILABLE)
+            # Response objects are shared between operations (`BAD_QUERY`…): each gets its own copy here.
+            operation["responses"] = {
+                status: response | {"headers": {name: {"$ref": REF + name} for name in _names(status, operation)}}
+                for status, response in sorted(responses.items())
+            }
+    return paths
+
+
+def _names(status: str, operation: dict[str, Any]) -> list[str]:
+    """The headers a response of `operation` with `status` carries, besides what its body says."""
+    cached = "304" in operation["responses"]
+    returns_draft = operation["operationId"] in DRAFT_WRITES
+    names = ["X-Request-ID"]
+    if status in ("200", "206") and cached:
+        names += ["ETag", "Cache-Control", "Vary", "Surrogate-Key", "Last-Modified"]
+    elif status == "304":
+        names += ["ETag", "Cache-Control", "Vary", "Surrogate-Key"]
+    elif (status in ("200", "201") and returns_draft) or status == "412":
+        names.append("ETag")
+    if status in ("201", "301", "308"):
+        names.append("Location")
+    if status in ("429", "503"):
+        names.append("Retry-After")
+    if status == "401":
+        names.append("WWW-Authenticate")
+    return names
