@@ -4,8 +4,8 @@ JSON access log line.
 Pure ASGI, and one wrapper for all three, because this runs on the hot path (every wrapper costs a closure and a
 call per message): the route template, status, size and duration are noted once and reported twice. Lines are
 written in batches (cms/batching.py) by writes to stdout of at most 4 KiB, which a pipe never interleaves with
-another worker's. A line holds no header, query string, cookie or body, so no token,
-password or secret can reach it.
+another worker's. A line holds no header, query string, cookie or body, so no token, password or secret can reach
+it.
 """
 
 import functools
