@@ -1,6 +1,9 @@
 """History: every saved draft, newest first; restoring one makes a new draft revision."""
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
+from tortoise.queryset import QuerySet
 
 from cms.core.article import Article, ArticleInput, Document
 from cms.core.errors import NotFound
@@ -27,15 +30,39 @@ class RevisionDetail(RevisionSummary):
     document: Document
 
 
+class RevisionDetailPage(BaseModel):
+    """A RevisionPage whose items carry their documents."""
+
+    items: list[RevisionDetail]
+    next_cursor: str | None
+
+
 async def history(slug: str, locale: str, limit: int, before: int | None) -> RevisionPage:
     """Revisions newer first, `limit` at a time, by keyset on the version number."""
+    query = await _page_query(slug, locale, limit, before)
+    rows = await query.values("version", "created_at", "token_name", "title")
+    items = [RevisionSummary(**row) for row in rows[:limit]]
+    return RevisionPage(items=items, next_cursor=_next_cursor(items, len(rows), limit))
+
+
+async def history_with_documents(slug: str, locale: str, limit: int, before: int | None) -> RevisionDetailPage:
+    """As `history`, each revision with its document, read by the same one query."""
+    rows = await (await _page_query(slug, locale, limit, before))
+    items = [detail(row) for row in rows[:limit]]
+    return RevisionDetailPage(items=items, next_cursor=_next_cursor(items, len(rows), limit))
+
+
+async def _page_query(slug: str, locale: str, limit: int, before: int | None) -> QuerySet[Revision]:
+    """The page's revisions and one more, which tells whether an older page follows."""
     article = await drafts.find(slug, locale)
     query = Revision.filter(article_id=article.id)
     if before is not None:
         query = query.filter(version__lt=before)
-    rows = await query.order_by("-version").limit(limit + 1).values("version", "created_at", "token_name", "title")
-    items = [RevisionSummary(**row) for row in rows[:limit]]
-    return RevisionPage(items=items, next_cursor=str(items[-1].version) if len(rows) > limit else None)
+    return query.order_by("-version").limit(limit + 1)
+
+
+def _next_cursor(items: Sequence[RevisionSummary], found: int, limit: int) -> str | None:
+    return str(items[-1].version) if found > limit else None
 
 
 async def get(slug: str, locale: str, version: int) -> RevisionDetail:

@@ -1,8 +1,10 @@
 """People who sign in to the editor's page: Argon2id password hashes, roles that map onto token scopes,
-and the sign-in rate limit (more than 5 failures for one email in 15 minutes refuse the next attempts).
+and the sign-in rate limit (more than 5 failures for one email in 15 minutes refuse the next attempts for
+15 minutes).
 """
 
 import asyncio
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -111,11 +113,9 @@ async def authenticate(email: str, password: str, now: datetime | None = None) -
     """The enabled person with this email and password, or None; TooManyFailures while the email is locked."""
     now = now or datetime.now(UTC)
     address = normal_email(email)
-    recent = SignInFailure.filter(email=address, created_at__gt=now - FAILURE_WINDOW)
-    if await recent.count() >= MAX_FAILURES:
-        oldest = await recent.order_by("-created_at").offset(MAX_FAILURES - 1).first()
-        assert oldest is not None
-        raise TooManyFailures(max(1, int((oldest.created_at + FAILURE_WINDOW - now).total_seconds()) + 1))
+    locked_until = await _locked_until(address, now)
+    if locked_until is not None:
+        raise TooManyFailures(max(1, math.ceil((locked_until - now).total_seconds())))
     user = await User.get_or_none(email=address)
     matches = await asyncio.to_thread(_verify, user.password_hash if user else _DUMMY_HASH, password)
     if matches and user is not None and not user.disabled:
@@ -124,8 +124,23 @@ async def authenticate(email: str, password: str, now: datetime | None = None) -
             await User.filter(id=user.id).update(password_hash=password_hash)
         return info(user)
     await SignInFailure.create(email=address, created_at=now)
-    await SignInFailure.filter(created_at__lt=now - FAILURE_WINDOW).delete()  # nobody needs the old ones
+    # A lock that began at a failure up to FAILURE_WINDOW ago was set off by failures up to FAILURE_WINDOW before it.
+    await SignInFailure.filter(created_at__lt=now - 2 * FAILURE_WINDOW).delete()  # nobody needs the older ones
     return None
+
+
+async def _locked_until(address: str, now: datetime) -> datetime | None:
+    """When the email's lock ends, or None when it is not locked: a lock begins at the MAX_FAILURES-th failure
+    within FAILURE_WINDOW and lasts FAILURE_WINDOW from then (attempts while locked are not failures).
+    """
+    recent = SignInFailure.filter(email=address, created_at__gt=now - 2 * FAILURE_WINDOW, created_at__lte=now)
+    times: list[datetime] = await recent.order_by("created_at").values_list("created_at", flat=True)
+    ends = [
+        times[last] + FAILURE_WINDOW
+        for last in range(MAX_FAILURES - 1, len(times))
+        if times[last] - times[last - MAX_FAILURES + 1] < FAILURE_WINDOW
+    ]
+    return ends[-1] if ends and now < ends[-1] else None
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import orjson
+import pytest
 
 from cms.services import sessions, users
 from tests.admin.conftest import PASSWORD, csrf_of
@@ -70,6 +71,73 @@ async def test_the_sign_in_limit_lifts_15_minutes_after_the_fifth_failure(client
     later = await users.authenticate(email, PASSWORD, now=start + timedelta(minutes=19, seconds=1))
 
     assert later is not None and later.email == email
+
+
+async def _fail_at(email, start, minutes):
+    for minute in minutes:
+        assert await users.authenticate(email, "wrong password!", now=start + timedelta(minutes=minute)) is None
+
+
+async def _retry_after(email, at):
+    with pytest.raises(users.TooManyFailures) as refused:
+        await users.authenticate(email, PASSWORD, now=at)
+    return refused.value.retry_after
+
+
+async def test_five_quick_failures_still_lock_the_email_15_minutes_after_the_first(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, range(5))
+
+    retry_after = await _retry_after(email, start + timedelta(minutes=18))
+
+    assert retry_after == 60
+
+
+async def test_a_lock_lasts_15_minutes_from_the_fifth_failure_when_the_failures_are_spread_out(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, (0, 3, 6, 9, 13))
+
+    at_14, at_27 = (
+        await _retry_after(email, start + timedelta(minutes=14)),
+        await _retry_after(email, start + timedelta(minutes=27)),
+    )
+
+    assert (at_14, at_27) == (14 * 60, 60)
+
+
+async def test_a_sign_in_after_exactly_retry_after_seconds_is_accepted(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, (0, 3, 6, 9, 13))
+    retry_after = await _retry_after(email, start + timedelta(minutes=14))
+    assert await _retry_after(email, start + timedelta(minutes=14, seconds=retry_after - 1)) == 1
+
+    later = await users.authenticate(email, PASSWORD, now=start + timedelta(minutes=14, seconds=retry_after))
+
+    assert later is not None and later.email == email
+
+
+async def test_the_lock_ends_15_minutes_after_the_fifth_failure_when_the_failures_are_spread_out(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, (0, 3, 6, 9, 13))
+
+    later = await users.authenticate(email, PASSWORD, now=start + timedelta(minutes=28, seconds=1))
+
+    assert later is not None and later.email == email
+
+
+async def test_another_emails_failure_does_not_shorten_a_lock(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, (0, 3, 6, 9, 13))
+    await _fail_at("someone.else@example.org", start, (20,))
+
+    retry_after = await _retry_after(email, start + timedelta(minutes=21))
+
+    assert retry_after == 7 * 60
 
 
 async def test_a_sign_in_without_its_csrf_token_answers_403(client, person):

@@ -20,6 +20,7 @@ from cms.core.article import Article, ArticleInput
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
@@ -27,6 +28,8 @@ from cms.web import params
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
 
+ARTICLES_PER_PAGE = 100
+REVISIONS_PER_PAGE = 50  # each with its differences from the current draft
 STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Scheduled"}
 DONE = {
     "created": "Created.",
@@ -141,18 +144,35 @@ def _when(moment: datetime | None) -> str:
 
 @signed_in("write")
 async def articles(request: Request, session: Session) -> Response:
-    q = request.query_params.get("q", "")
+    q, cursor = request.query_params.get("q", ""), request.query_params.get("cursor")
     default = request.app.state.settings.default_locale
+    try:
+        listed = await catalogue.drafts(q, ARTICLES_PER_PAGE, cursor)
+    except catalogue.BadCursor:
+        return error_page(request, session, 400, "No such page", _bad_cursor(cursor))
     rows = [
         {
             "title": entry.title, "locale": entry.locale, "updated_at": entry.updated_at,
             "status_label": STATUS_LABEL.get(entry.status, entry.status),
             "edit_url": edit_url(request, entry.slug, entry.locale),
         }
-        for entry in await catalogue.drafts(q)
+        for entry in listed.entries
     ]  # fmt: skip
     notice = DONE.get(request.query_params.get("done", ""), "")
-    return page(request, "articles.html", session, articles=rows, q=q, default_locale=default, notice=notice)
+    return page(
+        request, "articles.html", session, articles=rows, q=q, default_locale=default, notice=notice,
+        next_url=_articles_url(q, listed.next_cursor) if listed.next_cursor else None,
+        first_url=_articles_url(q) if cursor is not None else None,
+    )  # fmt: skip
+
+
+def _articles_url(q: str, cursor: str | None = None) -> str:
+    query = {name: value for name, value in (("q", q), ("cursor", cursor)) if value}
+    return "/admin" + (f"?{urlencode(query)}" if query else "")
+
+
+def _bad_cursor(cursor: str | None) -> str:
+    return f"the page link's cursor {cursor!r} is not one this page made: start again from the first page"
 
 
 async def editor_page(
@@ -322,15 +342,19 @@ async def history(request: Request, session: Session) -> Response:
 
 async def _history(request: Request, session: Session, alert: str = "", status: int = 200) -> Response:
     slug, locale = request.path_params["slug"], locale_of(request)
+    cursor = request.query_params.get("cursor")
+    before = whole_number(cursor, MAX_VERSION) if cursor is not None else None
+    if cursor is not None and not before:  # versions start at 1
+        return error_page(request, session, 400, "No such page", _bad_cursor(cursor))
     try:
         current, tag = await drafts.read(slug, locale)
-        listed = await revisions.history(slug, locale, 200, None)
+        listed = await revisions.history_with_documents(slug, locale, REVISIONS_PER_PAGE, before)
     except (NotFound, Moved) as exc:
         return error_page(request, session, 404, "No such article", str(exc))
     now = Draft.of(current, tag).lines()
     items = []
     for item in listed.items:
-        document = (await revisions.get(slug, locale, item.version)).document
+        document = item.document
         then = current.model_copy(update={name: getattr(document, name) for name in type(document).model_fields})
         items.append(
             {
@@ -343,7 +367,13 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
     return page(
         request, "revisions.html", session, status, title=current.title, revisions=items, etag=tag, alert=alert,
         edit_url=edit_url(request, current.slug, locale),
+        older_url=history_url(request, current.slug, locale, cursor=listed.next_cursor) if listed.next_cursor else None,
+        newest_url=history_url(request, current.slug, locale) if cursor is not None else None,
     )  # fmt: skip
+
+
+def history_url(request: Request, slug: str, locale: str, **query: str) -> str:
+    return edit_url(request, slug, locale, **query).replace("/edit", "/revisions", 1)
 
 
 @signed_in("write")
