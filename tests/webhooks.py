@@ -5,13 +5,13 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.server.process import free_port
@@ -31,6 +31,8 @@ class Receiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
     """Seconds to wait before answering (under a real server: a slow receiver)."""
+    drip: float = 0.0
+    """Seconds over which the body of each answer is sent, a byte every 0.1 s, after its headers at once."""
 
     def answer(self, *statuses: int, **headers: str) -> None:
         self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
@@ -43,13 +45,21 @@ class Receiver:
     def app(self) -> Starlette:
         async def hook(request: Request) -> Response:
             body = await request.body()
-            await asyncio.sleep(self.delay)
             with self.lock:
                 self.received.append(Received(dict(request.headers), body))
                 status, headers = self.answers.popleft() if self.answers else (204, {})
+            await asyncio.sleep(self.delay)
+            if self.drip:
+                return StreamingResponse(_dripped(self.drip), status_code=status, headers=headers)
             return Response(status_code=status, headers=headers)
 
         return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+
+
+async def _dripped(seconds: float) -> AsyncIterator[bytes]:
+    for _ in range(round(seconds / 0.1)):
+        yield b" "
+        await asyncio.sleep(0.1)
 
 
 @contextlib.contextmanager

@@ -488,6 +488,46 @@ class TestARealReceiver:
         assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
         assert attempt["duration_ms"] >= 300
 
+    async def test_an_answer_whose_body_is_still_coming_when_the_send_timeout_ends_is_a_failed_attempt(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # 15 s in production (SEND_TIMEOUT)
+        receiver.answer(200)
+        receiver.drip = 1.0  # headers at once, then a byte every 0.1 s: no single read waits 0.3 s
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Dripping")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "pending"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
+        assert 300 <= attempt["duration_ms"] < 1000
+
+    async def test_another_worker_never_sends_a_delivery_in_flight_however_slow_its_receiver(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # its lease: 4 send timeouts, 1.2 s (60 s in production)
+        other_worker = webhooks.Dispatcher(dispatcher.client, dispatcher.resolve, True, send_timeout=0.3)
+        receiver.answer(200)
+        receiver.drip = 2.0  # longer than the lease
+        hook = await _subscribe(client, admin, url=hook_url)
+        await publish(title="Dripping")
+        await _received(receiver, 1)
+        deadline = asyncio.get_running_loop().time() + 5
+
+        sent_by_the_other_worker = 0
+        while not (items := await _deliveries(client, admin, hook))[0]["attempts"]:
+            assert asyncio.get_running_loop().time() < deadline, "the attempt was never recorded"
+            sent_by_the_other_worker += await other_worker.deliver_due(datetime.now(UTC))
+            await asyncio.sleep(0.05)
+        sent_by_the_other_worker += await other_worker.deliver_due(datetime.now(UTC))
+
+        assert sent_by_the_other_worker == 0
+        assert len(receiver.received) == 1
+        (delivery,) = items
+        assert [(a["status_code"], a["error"]) for a in delivery["attempts"]] == [(None, "no answer within 0.3 s")]
+
 
 async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
     hook = await _subscribe(client, admin)
