@@ -33,6 +33,13 @@ class Receiver:
     """Seconds to wait before answering (under a real server: a slow receiver)."""
     drip: float = 0.0
     """Seconds over which the body of each answer is sent, a byte every 0.1 s, after its headers at once."""
+    released: threading.Event = field(default_factory=threading.Event)
+    held: bool = False
+    """While true, each request is received (and listed) but not answered until `release()`."""
+
+    def release(self) -> None:
+        """Answer the requests held, and from now on every request at once."""
+        self.released.set()
 
     def answer(self, *statuses: int, **headers: str) -> None:
         self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
@@ -48,6 +55,8 @@ class Receiver:
             with self.lock:
                 self.received.append(Received(dict(request.headers), body))
                 status, headers = self.answers.popleft() if self.answers else (204, {})
+            while self.held and not self.released.is_set():
+                await asyncio.sleep(0.01)
             await asyncio.sleep(self.delay)
             if self.drip:
                 return StreamingResponse(_dripped(self.drip), status_code=status, headers=headers)

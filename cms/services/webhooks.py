@@ -6,7 +6,8 @@ address it checked (the Host header and TLS SNI keep the name), and records the 
 SEND_TIMEOUT in all, well within the lease. Failures are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and
 10 h (±10 % jitter, or the receiver's Retry-After), then the delivery is `failed`. `410 Gone` disables the
 subscription, and so do 5 days of failures. While a subscription is disabled its pending deliveries are held (the
-claim skips them); they resume where they were when it is enabled.
+claim skips them); they resume where they were when it is enabled. A redelivery starts a new series of attempts,
+and never takes the lease of an attempt in flight: it is claimed once that attempt is recorded.
 """
 
 import asyncio
@@ -234,8 +235,10 @@ async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) ->
     delivery = await WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id) if _is_uid(delivery_uid) else None
     if delivery is None:
         raise NotFound(f"webhook {uid!r} has no delivery {delivery_uid!r}")
+    # A new series of attempts (retried after 5 s, 5 min, … if it fails). A lease is left alone: while an attempt is
+    # in flight the redelivery waits for it to be recorded, and is claimed once the lease is free.
     await WebhookDelivery.filter(id=delivery.id).update(
-        status=store.PENDING, next_attempt_at=now or datetime.now(UTC), lease_until=None
+        status=store.PENDING, attempts=0, next_attempt_at=now or datetime.now(UTC)
     )
     (redelivered,) = await store.deliveries_with_attempts(row.id, 1, delivery.id + 1)
     return DeliveryInfo.model_validate(redelivered)

@@ -544,6 +544,46 @@ async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admi
     assert delivery["status"] == "succeeded"
 
 
+async def test_a_redelivery_asked_while_an_attempt_is_in_flight_is_sent_once_that_attempt_is_over(
+    client, admin, publish, receiver, dispatcher
+):
+    other_worker = webhooks.Dispatcher(dispatcher.client, dispatcher.resolve, dispatcher.allow_private)
+    hook = await _subscribe(client, admin)
+    receiver.held = True
+    await publish(title="Hello")
+    await _received(receiver, 1)
+    (in_flight,) = await _deliveries(client, admin, hook)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{in_flight['id']}/redeliver", headers=admin)
+    sent_by_the_other_worker = await asyncio.wait_for(other_worker.deliver_due(datetime.now(UTC)), 2)
+    received_while_in_flight = len(receiver.received)
+    receiver.release()
+
+    assert (response.status_code, response.json()["status"]) == (202, "pending")
+    assert (sent_by_the_other_worker, received_while_in_flight) == (0, 1)
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [204, 204])
+    first, second = receiver.received
+    assert second.headers["webhook-id"] == first.headers["webhook-id"]
+
+
+async def test_a_redelivery_is_a_new_series_of_attempts_retried_after_about_five_seconds(
+    client, admin, publish, receiver
+):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    receiver.answer(500)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", headers=admin)
+
+    assert response.status_code == 202
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("pending", [204, 500])
+    redelivered_at = datetime.fromisoformat(delivery["attempts"][1]["at"])
+    assert 4.5 <= (datetime.fromisoformat(delivery["next_attempt_at"]) - redelivered_at).total_seconds() <= 5.5
+
+
 async def test_a_target_that_resolves_to_a_private_address_when_sending_is_refused(
     client, admin, publish, receiver, resolved
 ):
