@@ -28,6 +28,8 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     """(status, headers) to answer with, in order; 204 once they are used up."""
+    answers_to: list[tuple[bytes, int, dict[str, str]]] = field(default_factory=list)
+    """(part of the body, status, headers): answers for the requests whose body holds that part, before `answers`."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
     """Seconds to wait before answering (under a real server: a slow receiver)."""
@@ -44,6 +46,19 @@ class Receiver:
     def answer(self, *statuses: int, **headers: str) -> None:
         self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
 
+    def answer_to(self, part: bytes, *statuses: int, **headers: str) -> None:
+        """Like `answer`, for the requests whose body holds `part` only (e.g. `b'"slug":"hello"'`)."""
+        self.answers_to.extend(
+            (part, status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses
+        )
+
+    def _answer(self, body: bytes) -> tuple[int, dict[str, str]]:
+        for n, (part, status, headers) in enumerate(self.answers_to):
+            if part in body:
+                del self.answers_to[n]
+                return status, headers
+        return self.answers.popleft() if self.answers else (204, {})
+
     def bodies(self) -> list[bytes]:
         with self.lock:
             return [r.body for r in self.received]
@@ -54,7 +69,7 @@ class Receiver:
             body = await request.body()
             with self.lock:
                 self.received.append(Received(dict(request.headers), body))
-                status, headers = self.answers.popleft() if self.answers else (204, {})
+                status, headers = self._answer(body)
             while self.held and not self.released.is_set():
                 await asyncio.sleep(0.01)
             await asyncio.sleep(self.delay)

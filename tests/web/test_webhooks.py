@@ -412,6 +412,36 @@ async def test_a_delivery_pending_when_patch_disables_its_subscription_is_held_t
     assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [500, 204])
 
 
+async def test_a_delivery_pending_when_five_days_of_failures_disable_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer_to(b'"slug":"failing"', 500, 500, 500)
+    receiver.answer_to(b'"slug":"held"', 503, 503, retry_after="36000")  # 10 h: not due when the 5 days end
+    await publish(title="Failing")
+    (failing,) = await _settled(client, admin, hook)
+    first_failure = datetime.fromisoformat(failing["attempts"][0]["at"])
+    await publish(title="Held")
+    await _settled(client, admin, hook)
+    await dispatcher.deliver_due(first_failure + timedelta(days=5) - timedelta(hours=1))  # both fail again
+
+    await dispatcher.deliver_due(first_failure + timedelta(days=5, seconds=1))  # only "failing" is due
+    sent_while_disabled = await dispatcher.deliver_due(first_failure + timedelta(days=6))
+    listed_while_disabled = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    sent_when_enabled = await dispatcher.deliver_due(first_failure + timedelta(days=6))
+
+    assert sent_while_disabled == 0
+    assert [(d["status"], [a["status_code"] for a in d["attempts"]]) for d in listed_while_disabled] == [
+        ("pending", [503, 503]), ("failed", [500, 500, 500]),
+    ]  # fmt: skip
+    assert sent_when_enabled == 1
+    held, failed = await _deliveries(client, admin, hook)
+    assert (held["status"], [a["status_code"] for a in held["attempts"]]) == ("succeeded", [503, 503, 204])
+    assert (failed["status"], len(failed["attempts"])) == ("failed", 3)
+    assert len(receiver.received) == 6
+
+
 async def test_a_redelivery_queued_while_disabled_waits_until_the_subscription_is_re_enabled(
     client, admin, publish, receiver, dispatcher
 ):
