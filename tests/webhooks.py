@@ -5,13 +5,13 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.server.process import free_port
@@ -28,12 +28,36 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     """(status, headers) to answer with, in order; 204 once they are used up."""
+    answers_to: list[tuple[bytes, int, dict[str, str]]] = field(default_factory=list)
+    """(part of the body, status, headers): answers for the requests whose body holds that part, before `answers`."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
     """Seconds to wait before answering (under a real server: a slow receiver)."""
+    drip: float = 0.0
+    """Seconds over which the body of each answer is sent, a byte every 0.1 s, after its headers at once."""
+    released: threading.Event = field(default_factory=threading.Event)
+    held: bool = False
+    """While true, each request is received (and listed) but not answered until `release()`."""
+
+    def release(self) -> None:
+        """Answer the requests held, and from now on every request at once."""
+        self.released.set()
 
     def answer(self, *statuses: int, **headers: str) -> None:
         self.answers.extend((status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses)
+
+    def answer_to(self, part: bytes, *statuses: int, **headers: str) -> None:
+        """Like `answer`, for the requests whose body holds `part` only (e.g. `b'"slug":"hello"'`)."""
+        self.answers_to.extend(
+            (part, status, {k.replace("_", "-"): v for k, v in headers.items()}) for status in statuses
+        )
+
+    def _answer(self, body: bytes) -> tuple[int, dict[str, str]]:
+        for n, (part, status, headers) in enumerate(self.answers_to):
+            if part in body:
+                del self.answers_to[n]
+                return status, headers
+        return self.answers.popleft() if self.answers else (204, {})
 
     def bodies(self) -> list[bytes]:
         with self.lock:
@@ -43,13 +67,23 @@ class Receiver:
     def app(self) -> Starlette:
         async def hook(request: Request) -> Response:
             body = await request.body()
-            await asyncio.sleep(self.delay)
             with self.lock:
                 self.received.append(Received(dict(request.headers), body))
-                status, headers = self.answers.popleft() if self.answers else (204, {})
+                status, headers = self._answer(body)
+            while self.held and not self.released.is_set():
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(self.delay)
+            if self.drip:
+                return StreamingResponse(_dripped(self.drip), status_code=status, headers=headers)
             return Response(status_code=status, headers=headers)
 
         return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+
+
+async def _dripped(seconds: float) -> AsyncIterator[bytes]:
+    for _ in range(round(seconds / 0.1)):
+        yield b" "
+        await asyncio.sleep(0.1)
 
 
 @contextlib.contextmanager

@@ -2,10 +2,12 @@
 
 A delivery is queued in the write transaction of its event (cms/storage/webhooks.py). The dispatcher claims due
 deliveries under a lease, resolves the target's host, refuses private addresses (unless allowed), connects to the
-address it checked (the Host header and TLS SNI keep the name), and records the attempt. Failures are retried
-after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10 % jitter, or the receiver's Retry-After), then the
-delivery is `failed`. `410 Gone` disables the subscription, and so do 5 days of failures. While a subscription is
-disabled its pending deliveries are held (the claim skips them); they resume where they were when it is enabled.
+address it checked (the Host header and TLS SNI keep the name), and records the attempt; an attempt has
+SEND_TIMEOUT in all, well within the lease. Failures are retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and
+10 h (±10 % jitter, or the receiver's Retry-After), then the delivery is `failed`. `410 Gone` disables the
+subscription, and so do 5 days of failures. While a subscription is disabled its pending deliveries are held (the
+claim skips them); they resume where they were when it is enabled. A redelivery starts a new series of attempts,
+and never takes the lease of an attempt in flight: it is claimed once that attempt is recorded.
 """
 
 import asyncio
@@ -41,8 +43,11 @@ RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 """Seconds before each retry; after the last one fails, the delivery is `failed`."""
 JITTER = 0.1
 SEND_TIMEOUT = 15.0
-LEASE = timedelta(seconds=30)
-"""Longer than a send can take: a worker killed mid-send leaves its deliveries to others after this."""
+"""Seconds an attempt may take in all: resolving the host, connecting, sending and reading the whole answer."""
+LEASE_TIMEOUTS = 4
+"""A lease lasts this many send timeouts (60 s): a batch's attempts run side by side and each ends within one, which
+leaves the rest to record them before another worker may claim them. A worker killed mid-send leaves its
+deliveries to others when the lease ends."""
 DISABLE_AFTER = timedelta(days=5)
 BATCH = 16
 POLL_INTERVAL = 1.0
@@ -230,8 +235,10 @@ async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) ->
     delivery = await WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id) if _is_uid(delivery_uid) else None
     if delivery is None:
         raise NotFound(f"webhook {uid!r} has no delivery {delivery_uid!r}")
+    # A new series of attempts (retried after 5 s, 5 min, … if it fails). A lease is left alone: while an attempt is
+    # in flight the redelivery waits for it to be recorded, and is claimed once the lease is free.
     await WebhookDelivery.filter(id=delivery.id).update(
-        status=store.PENDING, next_attempt_at=now or datetime.now(UTC), lease_until=None
+        status=store.PENDING, attempts=0, next_attempt_at=now or datetime.now(UTC)
     )
     (redelivered,) = await store.deliveries_with_attempts(row.id, 1, delivery.id + 1)
     return DeliveryInfo.model_validate(redelivered)
@@ -249,7 +256,7 @@ class Dispatcher:
     ) -> None:
         self.client = client
         self.send_timeout = send_timeout
-        """Seconds a receiver has to answer; slower counts as a failed attempt."""
+        """Seconds an attempt may take in all (the lease follows it); slower counts as a failed attempt."""
         self.resolve = resolve
         self.allow_private = allow_private
         self._wake = asyncio.Event()
@@ -274,9 +281,14 @@ class Dispatcher:
             if sent < BATCH:
                 await wait(stop, POLL_INTERVAL, self._wake)
 
+    @property
+    def lease(self) -> timedelta:
+        """How long claimed deliveries are this worker's: comfortably longer than their attempts can take."""
+        return timedelta(seconds=LEASE_TIMEOUTS * self.send_timeout)
+
     async def deliver_due(self, now: datetime) -> int:
         """Claim and send what is due at `now`, then record every attempt at once; returns how many were sent."""
-        claimed = await store.claim(now, LEASE, BATCH)
+        claimed = await store.claim(now, self.lease, BATCH)
         if claimed:
             attempts = await asyncio.gather(*(self._attempt(delivery, now) for delivery in claimed))
             await store.record_attempts(attempts)
@@ -301,6 +313,14 @@ class Dispatcher:
         return store.Attempt(delivery, at, status_code, error, duration_ms, next_attempt_at, succeeded, disable)
 
     async def _send(self, delivery: store.Claimed, at: datetime) -> tuple[int | None, str | None, float | None]:
+        """One attempt, within `send_timeout` in all (a receiver dripping its answer is cut off too)."""
+        try:
+            async with asyncio.timeout(self.send_timeout):
+                return await self._post(delivery, at)
+        except TimeoutError:
+            return None, f"no answer within {self.send_timeout:g} s", None
+
+    async def _post(self, delivery: store.Claimed, at: datetime) -> tuple[int | None, str | None, float | None]:
         try:
             url, address = await check_target(delivery.url, self.allow_private, self.resolve)
         except InvalidContent as exc:
@@ -318,7 +338,7 @@ class Dispatcher:
         pinned = url.copy_with(host=address)  # connect to the address that was checked, not a second lookup
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
-            response = await self.client.post(
+            response = await self.client.post(  # reads the whole answer
                 pinned, content=body, headers=headers, extensions=extensions, timeout=self.send_timeout,
                 follow_redirects=False,
             )  # fmt: skip

@@ -33,6 +33,8 @@ class Claimed:
     event_id: str
     body: str
     attempts: int
+    next_attempt_at: datetime | None
+    """When it was due: a redelivery asked while it is in flight changes this, and the attempt then leaves it be."""
     failing_since: datetime | None
 
 
@@ -89,6 +91,7 @@ async def claim(now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
             event_id=d.event_id,
             body=d.body,
             attempts=d.attempts,
+            next_attempt_at=d.next_attempt_at,
             failing_since=d.webhook.failing_since,
         )
         for d in deliveries
@@ -117,12 +120,15 @@ async def record_attempts(attempts: Sequence[Attempt]) -> None:
     async with in_transaction("default"):
         for attempt in attempts:
             status = SUCCEEDED if attempt.succeeded else (PENDING if attempt.next_attempt_at is not None else FAILED)
-            await WebhookDelivery.filter(id=attempt.delivery.id).update(
+            delivery = WebhookDelivery.filter(id=attempt.delivery.id)
+            recorded = await delivery.filter(next_attempt_at=attempt.delivery.next_attempt_at).update(
                 status=status,
                 attempts=attempt.delivery.attempts + 1,
                 next_attempt_at=attempt.next_attempt_at,
                 lease_until=None,
             )
+            if not recorded:  # redelivered while in flight: that new series stands, and is sent now the lease is free
+                await delivery.update(lease_until=None)
         await WebhookAttempt.bulk_create(
             [
                 WebhookAttempt(

@@ -412,6 +412,36 @@ async def test_a_delivery_pending_when_patch_disables_its_subscription_is_held_t
     assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [500, 204])
 
 
+async def test_a_delivery_pending_when_five_days_of_failures_disable_its_subscription_is_held_then_sent_when_re_enabled(
+    client, admin, publish, receiver, dispatcher
+):
+    hook = await _subscribe(client, admin)
+    receiver.answer_to(b'"slug":"failing"', 500, 500, 500)
+    receiver.answer_to(b'"slug":"held"', 503, 503, retry_after="36000")  # 10 h: not due when the 5 days end
+    await publish(title="Failing")
+    (failing,) = await _settled(client, admin, hook)
+    first_failure = datetime.fromisoformat(failing["attempts"][0]["at"])
+    await publish(title="Held")
+    await _settled(client, admin, hook)
+    await dispatcher.deliver_due(first_failure + timedelta(days=5) - timedelta(hours=1))  # both fail again
+
+    await dispatcher.deliver_due(first_failure + timedelta(days=5, seconds=1))  # only "failing" is due
+    sent_while_disabled = await dispatcher.deliver_due(first_failure + timedelta(days=6))
+    listed_while_disabled = await _deliveries(client, admin, hook)
+    await _enabled(client, admin, hook, True)
+    sent_when_enabled = await dispatcher.deliver_due(first_failure + timedelta(days=6))
+
+    assert sent_while_disabled == 0
+    assert [(d["status"], [a["status_code"] for a in d["attempts"]]) for d in listed_while_disabled] == [
+        ("pending", [503, 503]), ("failed", [500, 500, 500]),
+    ]  # fmt: skip
+    assert sent_when_enabled == 1
+    held, failed = await _deliveries(client, admin, hook)
+    assert (held["status"], [a["status_code"] for a in held["attempts"]]) == ("succeeded", [503, 503, 204])
+    assert (failed["status"], len(failed["attempts"])) == ("failed", 3)
+    assert len(receiver.received) == 6
+
+
 async def test_a_redelivery_queued_while_disabled_waits_until_the_subscription_is_re_enabled(
     client, admin, publish, receiver, dispatcher
 ):
@@ -488,6 +518,46 @@ class TestARealReceiver:
         assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
         assert attempt["duration_ms"] >= 300
 
+    async def test_an_answer_whose_body_is_still_coming_when_the_send_timeout_ends_is_a_failed_attempt(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # 15 s in production (SEND_TIMEOUT)
+        receiver.answer(200)
+        receiver.drip = 1.0  # headers at once, then a byte every 0.1 s: no single read waits 0.3 s
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Dripping")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "pending"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
+        assert 300 <= attempt["duration_ms"] < 1000
+
+    async def test_another_worker_never_sends_a_delivery_in_flight_however_slow_its_receiver(
+        self, client, admin, publish, receiver, dispatcher, hook_url
+    ):
+        dispatcher.send_timeout = 0.3  # its lease: 4 send timeouts, 1.2 s (60 s in production)
+        other_worker = webhooks.Dispatcher(dispatcher.client, dispatcher.resolve, True, send_timeout=0.3)
+        receiver.answer(200)
+        receiver.drip = 2.0  # longer than the lease
+        hook = await _subscribe(client, admin, url=hook_url)
+        await publish(title="Dripping")
+        await _received(receiver, 1)
+        deadline = asyncio.get_running_loop().time() + 5
+
+        sent_by_the_other_worker = 0
+        while not (items := await _deliveries(client, admin, hook))[0]["attempts"]:
+            assert asyncio.get_running_loop().time() < deadline, "the attempt was never recorded"
+            sent_by_the_other_worker += await other_worker.deliver_due(datetime.now(UTC))
+            await asyncio.sleep(0.05)
+        sent_by_the_other_worker += await other_worker.deliver_due(datetime.now(UTC))
+
+        assert sent_by_the_other_worker == 0
+        assert len(receiver.received) == 1
+        (delivery,) = items
+        assert [(a["status_code"], a["error"]) for a in delivery["attempts"]] == [(None, "no answer within 0.3 s")]
+
 
 async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admin, publish, receiver):
     hook = await _subscribe(client, admin)
@@ -502,6 +572,46 @@ async def test_redeliver_answers_202_and_sends_the_same_event_again(client, admi
     assert (second.body, second.headers["webhook-id"]) == (first.body, first.headers["webhook-id"])
     (delivery,) = await _settled(client, admin, hook, attempts=2)
     assert delivery["status"] == "succeeded"
+
+
+async def test_a_redelivery_asked_while_an_attempt_is_in_flight_is_sent_once_that_attempt_is_over(
+    client, admin, publish, receiver, dispatcher
+):
+    other_worker = webhooks.Dispatcher(dispatcher.client, dispatcher.resolve, dispatcher.allow_private)
+    hook = await _subscribe(client, admin)
+    receiver.held = True
+    await publish(title="Hello")
+    await _received(receiver, 1)
+    (in_flight,) = await _deliveries(client, admin, hook)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{in_flight['id']}/redeliver", headers=admin)
+    sent_by_the_other_worker = await asyncio.wait_for(other_worker.deliver_due(datetime.now(UTC)), 2)
+    received_while_in_flight = len(receiver.received)
+    receiver.release()
+
+    assert (response.status_code, response.json()["status"]) == (202, "pending")
+    assert (sent_by_the_other_worker, received_while_in_flight) == (0, 1)
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("succeeded", [204, 204])
+    first, second = receiver.received
+    assert second.headers["webhook-id"] == first.headers["webhook-id"]
+
+
+async def test_a_redelivery_is_a_new_series_of_attempts_retried_after_about_five_seconds(
+    client, admin, publish, receiver
+):
+    hook = await _subscribe(client, admin)
+    await publish(title="Hello")
+    (delivery,) = await _settled(client, admin, hook)
+    receiver.answer(500)
+
+    response = await client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/redeliver", headers=admin)
+
+    assert response.status_code == 202
+    (delivery,) = await _settled(client, admin, hook, attempts=2)
+    assert (delivery["status"], [a["status_code"] for a in delivery["attempts"]]) == ("pending", [204, 500])
+    redelivered_at = datetime.fromisoformat(delivery["attempts"][1]["at"])
+    assert 4.5 <= (datetime.fromisoformat(delivery["next_attempt_at"]) - redelivered_at).total_seconds() <= 5.5
 
 
 async def test_a_target_that_resolves_to_a_private_address_when_sending_is_refused(
