@@ -23,7 +23,7 @@ DONE = {
     "enabled": "Enabled.",
     "disabled": "Disabled: nothing is sent to it until it is enabled again.",
     "deleted": "Deleted, with its deliveries.",
-    "redelivered": "Queued again: it is sent at once, with the same webhook-id.",
+    "redelivered": "Queued again: it is sent at once (after an attempt under way), with the same webhook-id.",
 }
 DELIVERIES_PER_PAGE = 20
 
