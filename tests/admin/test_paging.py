@@ -2,10 +2,12 @@
 
 import html
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
+from cms.storage.models import DRAFT, Edition
 from cms.web.admin import editor
 from tests.admin.test_editor import form_of, new_article
 
@@ -50,6 +52,16 @@ async def test_the_articles_table_lists_every_article_once_across_its_pages(clie
     pages = await every_page(client, "/admin", "Next page", _TITLE)
 
     assert pages == [["Five", "Four"], ["Three", "Two"], ["One"]]
+
+
+async def test_articles_changed_at_the_same_moment_are_each_listed_once(client, signed_in, small_pages):
+    for title in ("One", "Two", "Three", "Four", "Five"):
+        await new_article(client, title=title)
+    await Edition.filter(stage=DRAFT).update(updated_at=datetime(2026, 11, 30, 12, 0, tzinfo=UTC))  # an import's
+
+    pages = await every_page(client, "/admin", "Next page", _TITLE)
+
+    assert pages == [["Five", "Four"], ["Three", "Two"], ["One"]]  # the newest row first among equal times
 
 
 async def test_the_next_page_of_a_search_keeps_to_the_search(client, signed_in, small_pages):
