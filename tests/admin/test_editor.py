@@ -212,3 +212,13 @@ async def test_unpublish_takes_the_article_off_the_delivery_api(client, signed_i
 
     assert unpublished.status_code == 303
     assert (await client.get("/api/v1/articles/hello")).status_code == 404
+
+
+async def test_an_article_whose_slug_starts_with_edit_links_to_its_own_pages(client, signed_in):
+    page = await client.get(await new_article(client, title="Editorial", slug="editorial"))
+
+    assert page.url.path == "/admin/articles/editorial/edit"
+    assert '<a href="/admin/articles/editorial/revisions">Revisions</a>' in page.text
+    assert 'formaction="/admin/articles/editorial/upload"' in page.text
+    assert 'data-preview-url="/admin/articles/editorial/preview"' in page.text
+    assert (await client.get("/admin/articles/editorial/revisions")).status_code == 200

@@ -133,9 +133,17 @@ def locale_of(request: Request) -> str:
 
 
 def edit_url(request: Request, slug: str, locale: str, **query: str) -> str:
+    return _article_page(request, slug, locale, "edit", query)
+
+
+def history_url(request: Request, slug: str, locale: str, **query: str) -> str:
+    return _article_page(request, slug, locale, "revisions", query)
+
+
+def _article_page(request: Request, slug: str, locale: str, page: str, query: dict[str, str]) -> str:
     if locale != request.app.state.settings.default_locale:
         query = {"locale": locale, **query}
-    return f"/admin/articles/{slug}/edit" + (f"?{urlencode(query)}" if query else "")
+    return f"/admin/articles/{slug}/{page}" + (f"?{urlencode(query)}" if query else "")
 
 
 def _when(moment: datetime | None) -> str:
@@ -188,11 +196,11 @@ async def editor_page(
         state = await publishing.state(current.slug, locale)
         context |= {
             "form_action": edit_url(request, current.slug, locale),
-            "upload_action": edit_url(request, current.slug, locale).replace("/edit", "/upload", 1),
+            "upload_action": _article_page(request, current.slug, locale, "upload", {}),
             "article_id": current.id,
             "events_since": await changes.latest_cursor(),
-            "preview_url": edit_url(request, current.slug, locale).replace("/edit", "/preview", 1),
-            "revisions_url": edit_url(request, current.slug, locale).replace("/edit", "/revisions", 1),
+            "preview_url": _article_page(request, current.slug, locale, "preview", {}),
+            "revisions_url": history_url(request, current.slug, locale),
             "saved_title": current.title,
             "status_label": STATUS_LABEL.get(current.status, current.status),
             "version": current.version,
@@ -370,10 +378,6 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
         older_url=history_url(request, current.slug, locale, cursor=listed.next_cursor) if listed.next_cursor else None,
         newest_url=history_url(request, current.slug, locale) if cursor is not None else None,
     )  # fmt: skip
-
-
-def history_url(request: Request, slug: str, locale: str, **query: str) -> str:
-    return edit_url(request, slug, locale, **query).replace("/edit", "/revisions", 1)
 
 
 @signed_in("write")
