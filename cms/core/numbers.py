@@ -5,11 +5,15 @@ MAX_VERSION = 2**31 - 1
 
 
 def whole_number(raw: str, maximum: int) -> int | None:
-    """'42' -> 42; None for anything but ASCII digits or above `maximum`.
+    """'42' -> 42, '007' -> 7; None for anything but ASCII digits or above `maximum`.
 
-    The length is checked before `int()`: a string of 5 000 digits would raise in Python's int parser.
+    Leading zeros are dropped and the length checked before `int()`: Python's int parser refuses strings of over
+    4 300 digits, and '0' * 10 000 + '1' is such a string however small its value.
     """
-    if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > len(str(maximum)):
+    if not (raw.isascii() and raw.isdigit()):
         return None
-    number = int(raw)
+    significant = raw.lstrip("0") or "0"
+    if len(significant) > len(str(maximum)):
+        return None
+    number = int(significant)
     return number if number <= maximum else None
