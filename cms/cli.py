@@ -1,10 +1,11 @@
-"""The `cms` command: serve, migrate, seed, token create, user create/list/disable."""
+"""The `cms` command: serve, migrate, seed, settings, token create, user create/list/disable."""
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, TypeVar
@@ -16,13 +17,26 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
-from cms.config import ConfigError, Settings
+from cms.config import ConfigError, Settings, database_address, masked
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
 from cms.services import database, seeding, tokens, transfer, users
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="A small, strict headless CMS.")
+EXIT_SETTING = 2
+"""A setting cannot work: one line on stderr names it (also typer's status for a wrong option)."""
+EXIT_UNREACHABLE = 3
+"""The database named by CMS_DATABASE_URL cannot be reached: it may come back, so a supervisor may retry."""
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="A small, strict headless CMS.\n\n"
+    "Settings are CMS_* environment variables, documented in README.md (section Configuration); "
+    "`cms settings` prints the ones in force. "
+    f"Exit status {EXIT_SETTING}: a setting is wrong (one line names it); "
+    f"{EXIT_UNREACHABLE}: the database cannot be reached.",
+)
 token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
 app.add_typer(token_app, name="token")
 user_app = typer.Typer(no_args_is_help=True, help="Manage the people who sign in to the editor's page (/admin).")
@@ -34,10 +48,45 @@ T = TypeVar("T")
 
 def _settings() -> Settings:
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        settings.check_paths()
     except ConfigError as exc:
         err.print(f"[red]configuration error:[/] {exc}")
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_SETTING) from None
+    return settings
+
+
+@contextlib.contextmanager
+def _database_errors(settings: Settings) -> Iterator[None]:
+    """A database that refuses the URL or cannot be reached is one line naming CMS_DATABASE_URL, not a traceback."""
+    try:
+        yield
+    except database.DRIVER_ERRORS as exc:
+        url = f"CMS_DATABASE_URL={masked('CMS_DATABASE_URL', settings.database_url)}"
+        if database.is_refused(exc):
+            err.print(f"[red]configuration error:[/] {url}: the database refused it: {_innermost(exc)}")
+            raise typer.Exit(EXIT_SETTING) from None
+        if database.is_unavailable(exc):
+            where = database_address(settings.database_url)
+            err.print(
+                f"[red]database unreachable:[/] {url}: {where} cannot be reached ({_innermost(exc)});"
+                " start the database, or fix CMS_DATABASE_URL"
+            )
+            raise typer.Exit(EXIT_UNREACHABLE) from None
+        raise
+
+
+def _innermost(exc: BaseException) -> str:
+    """The driver's own words, from the end of the chain of causes (Tortoise's wrappers say less)."""
+    words = str(exc) or type(exc).__name__
+    while (exc := exc.__cause__ or exc.__context__) is not None:  # type: ignore[assignment]
+        words = str(exc) or words
+    return words
+
+
+def _migrate(settings: Settings) -> None:
+    with _database_errors(settings):
+        database.run_migrations(settings.database_url)
 
 
 def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
@@ -48,7 +97,8 @@ def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         async with database.database(settings.database_url):
             return await work()
 
-    return asyncio.run(main())
+    with _database_errors(settings):
+        return asyncio.run(main())
 
 
 class HttpServer(StrEnum):
@@ -67,7 +117,7 @@ def serve(
 ) -> None:
     """Serve the API (migrating first, once, before the workers start)."""
     settings = _settings()
-    database.run_migrations(settings.database_url)
+    _migrate(settings)
     _prepare_metrics_dir()
     if server is HttpServer.granian:
         _serve_with_granian(host, port, workers)
@@ -124,8 +174,15 @@ def _prepare_metrics_dir() -> None:
 def migrate() -> None:
     """Apply pending database migrations."""
     settings = _settings()
-    database.run_migrations(settings.database_url)
-    err.print(f"migrations applied to {settings.database_url}")
+    _migrate(settings)
+    err.print(f"migrations applied to {masked('CMS_DATABASE_URL', settings.database_url)}")
+
+
+@app.command("settings")
+def settings_command() -> None:
+    """Print every CMS_* setting in force, one NAME=value a line, with passwords and secrets masked."""
+    for name, value in _settings().in_force().items():
+        print(f"{name}={value}")
 
 
 @app.command()

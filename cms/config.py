@@ -9,6 +9,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -16,6 +18,8 @@ from cms.core.article import Locale
 from cms.core.assets import DEFAULT_IMAGE_WIDTHS
 
 DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
+DATABASE_URL_EXAMPLE = "postgres://cms:PASSWORD@db.internal:5432/cms or sqlite:///var/lib/cms/cms.sqlite3"
 
 # What browsers and our clients send cross-origin: the CORS-safelisted names (needed anyway when their values are not
 # safelisted, e.g. `Content-Type: application/json`), a token, conditional requests, `fetch(..., {cache})` headers,
@@ -64,16 +68,18 @@ class ConfigError(ValueError):
     pass
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int = 2**31 - 1) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} has value {raw!r}: not an integer (e.g. {name}={default})") from None
+    if not (raw.isascii() and raw.isdigit()):  # int() would also take '1_000', '+5' and other scripts' digits
+        raise ConfigError(f"{name} has value {raw!r}: not an integer (e.g. {name}={default})")
+    digits = raw.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= len(str(maximum)) else maximum + 1  # no 4300-digit ValueError
     if value < minimum:
         raise ConfigError(f"{name} has value {raw!r}: it must be at least {minimum}")
+    if value > maximum:
+        raise ConfigError(f"{name} has value {raw!r}: it must be at most {maximum}")
     return value
 
 
@@ -114,15 +120,14 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        origins = tuple(o.strip() for o in env.get("CMS_CORS_ORIGINS", "").split(",") if o.strip())
         locale = env.get("CMS_DEFAULT_LOCALE", "").strip() or "en"
         if not _is_locale(locale):
             raise ConfigError(f"CMS_DEFAULT_LOCALE has value {locale!r}: use a language tag such as 'en' or 'pt-BR'")
         return cls(
-            database_url=env.get("CMS_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            database_replica_url=env.get("CMS_DATABASE_REPLICA_URL", "").strip() or None,
+            database_url=_database_url(env, "CMS_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_replica_url=_database_url(env, "CMS_DATABASE_REPLICA_URL"),
             default_locale=locale,
-            cors_origins=origins,
+            cors_origins=_origins(env),
             cors_allow_headers=_header_names(env),
             max_body_bytes=_int(env, "CMS_MAX_BODY_BYTES", cls.max_body_bytes, 1024),
             cache_max_age=_int(env, "CMS_CACHE_MAX_AGE", cls.cache_max_age, 0),
@@ -138,12 +143,134 @@ class Settings:
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
             image_widths=_widths(env),
             image_jobs=_int(env, "CMS_IMAGE_JOBS", cls.image_jobs, 1),
-            event_retention_days=_int(env, "CMS_EVENT_RETENTION_DAYS", cls.event_retention_days, 1),
+            event_retention_days=_int(env, "CMS_EVENT_RETENTION_DAYS", cls.event_retention_days, 1, 36500),
             event_keepalive_seconds=_int(env, "CMS_EVENT_KEEPALIVE_SECONDS", 15, 1),
             event_stream_max_seconds=_int(env, "CMS_EVENT_STREAM_MAX_SECONDS", 0, 0),
             webhook_allow_private=_bool(env, "CMS_WEBHOOK_ALLOW_PRIVATE", False),
             forwarded_allow_ips=_proxies(env) or cls.forwarded_allow_ips,
         )
+
+    def check_paths(self) -> None:
+        """The places on disk the settings name exist: a SQLite file's directory is never made up from a typo.
+
+        Only the default's `data/` is created when missing (the quick start relies on it); the rest is the
+        filesystem's, so this is separate from the pure `from_env`.
+        """
+        for name, url in (
+            ("CMS_DATABASE_URL", self.database_url),
+            ("CMS_DATABASE_REPLICA_URL", self.database_replica_url),
+        ):
+            if url is None or url == DEFAULT_DATABASE_URL or not is_sqlite(url):
+                continue
+            problem = _sqlite_file_problem(sqlite_path(url))
+            if problem:
+                raise ConfigError(f"{name} has value {masked(name, url)!r}: {problem}")
+
+    def in_force(self) -> dict[str, str]:
+        """Every CMS_* variable with the value in force, as it would be written, passwords and secrets masked."""
+        return {name: masked(name, _written(getattr(self, name.removeprefix("CMS_").lower()))) for name in VARIABLES}
+
+
+def _written(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return ",".join(str(part) for part in value)
+    return str(value)
+
+
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY\b|_KEY_")
+_URL_PASSWORD = re.compile(r"(://[^/@:?#]*:)[^/@?#]*@")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", flags=re.IGNORECASE)
+
+
+def masked(name: str, value: str) -> str:
+    """What may be shown of a setting: 'postgres://cms:s3cret@db/cms' -> 'postgres://cms:***@db/cms'; a secret's
+    value (a variable named for a secret, password, token or key) -> '***'."""
+    if value and _SECRET_NAME.search(name.removeprefix("CMS_")):
+        return "***"
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", value))
+
+
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite:")
+
+
+def sqlite_path(database_url: str) -> Path:
+    """'sqlite://data/cms.sqlite3' -> data/cms.sqlite3; 'sqlite:///abs/x.sqlite3' -> /abs/x.sqlite3."""
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    return Path(path)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_file_problem(path: Path) -> str | None:
+    """Why SQLite could not use `path`, found before it is opened (Tortoise hangs on some of these)."""
+    if not path.parent.is_dir():
+        return f"the directory {str(path.parent)!r} does not exist (create it, or fix the path)"
+    if path.is_dir():
+        return f"{str(path)!r} is a directory: name a file in it"
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as file:
+            if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return f"{str(path)!r} is not a SQLite database"
+    return None
+
+
+def database_address(database_url: str) -> str:
+    """Where a database is, for a message: 'postgres://u:p@db:6432/cms' -> 'db:6432'; a SQLite URL -> its file."""
+    if is_sqlite(database_url):
+        return str(sqlite_path(database_url))
+    parts = urlsplit(database_url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
+def _database_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    problem = _database_url_problem(raw)
+    if problem:
+        raise ConfigError(f"{name} has value {masked(name, raw)!r}: {problem} (e.g. {name}={DATABASE_URL_EXAMPLE})")
+    return raw
+
+
+def _database_url_problem(url: str) -> str | None:
+    """What makes `url` unusable before anything connects, or None."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "not a database URL"
+    if scheme not in DATABASE_SCHEMES:
+        return f"{scheme!r} is not a supported database: use sqlite:// or postgres://"
+    if scheme == "sqlite":
+        return None if rest.split("?", 1)[0] else "it names no file"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "its host or port cannot be read: use HOST:PORT with a port from 1 to 65535"
+    if port == 0:
+        return "its port must be from 1 to 65535"
+    if not parts.path.strip("/"):
+        return "it names no database: end it with /DATABASE"
+    return None
+
+
+_ORIGIN = re.compile(r"https?://[^/?#@\s]+")  # scheme://host[:port], as a browser sends it in `Origin`
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("CMS_CORS_ORIGINS", "").strip()
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    if not all(origin == "*" or _ORIGIN.fullmatch(origin) for origin in origins):
+        raise ConfigError(
+            f"CMS_CORS_ORIGINS has value {raw!r}: use comma-separated origins, scheme://host[:port] without a path,"
+            " or `*` for any (e.g. CMS_CORS_ORIGINS=https://www.example.org,http://localhost:3000)"
+        )
+    return origins
 
 
 def _header_names(env: Mapping[str, str]) -> tuple[str, ...]:

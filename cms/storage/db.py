@@ -16,7 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import BaseORMException, DBConnectionError, OperationalError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
-from cms.config import DEFAULT_DATABASE_URL
+from cms.config import DEFAULT_DATABASE_URL, is_sqlite, sqlite_path
 
 MIGRATION_LOCK_ID = 0x636D73  # 'cms': the PostgreSQL advisory lock that serialises migrations
 
@@ -41,16 +41,6 @@ def tortoise_config(database_url: str, replica_url: str | None = None) -> dict[s
 
 # For Tortoise's own CLI: `tortoise -c cms.storage.db.TORTOISE_ORM makemigrations`.
 TORTOISE_ORM = tortoise_config(os.environ.get("CMS_DATABASE_URL") or DEFAULT_DATABASE_URL)
-
-
-def is_sqlite(database_url: str) -> bool:
-    return database_url.startswith("sqlite:")
-
-
-def sqlite_path(database_url: str) -> Path:
-    """'sqlite://data/cms.sqlite3' -> data/cms.sqlite3; 'sqlite:///abs/x.sqlite3' -> /abs/x.sqlite3."""
-    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
-    return Path(path)
 
 
 def _prepare_sqlite(database_url: str) -> Path:
@@ -167,3 +157,16 @@ def asyncpg_dsn(database_url: str) -> str:
 def run_migrations(database_url: str) -> None:
     """Synchronous entry point for the CLI and for `cms serve` before the workers start."""
     asyncio.run(migrate(database_url))
+
+
+def is_refused(exc: BaseException) -> bool:
+    """Whether PostgreSQL was reached but refused what the URL says: the wrong password or user, a database that does
+    not exist (classes 28 and 3D). The setting is wrong, not the database away."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, asyncpg.InvalidAuthorizationSpecificationError | asyncpg.InvalidCatalogNameError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -18,8 +18,8 @@ def cms(*args: str, database: str, cwd=None) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_migrate_creates_the_database_file_and_its_folder(tmp_path):
-    database = tmp_path / "nested" / "cms.sqlite3"
+def test_migrate_creates_the_database_file(tmp_path):
+    database = tmp_path / "cms.sqlite3"
 
     result = cms("migrate", database=f"sqlite://{database}")
 
