@@ -120,7 +120,7 @@ def serve(
     _migrate(settings)
     _prepare_metrics_dir()
     if server is HttpServer.granian:
-        _serve_with_granian(host, port, workers)
+        _serve_with_granian(host, port, workers, settings.request_head_timeout_seconds)
         return
     uvicorn.run(
         "cms.web.app:create_app",
@@ -132,17 +132,18 @@ def serve(
         # uvicorn restarts a worker that misses a 5 s ping; one still importing and migrating on a busy two-core
         # machine can miss it and be killed in a loop. A hung worker is still replaced, after 20 s.
         timeout_worker_healthcheck=20,
-        http="cms.web.protocol:BoundedHttpToolsProtocol",
+        http="cms.web.protocol:BoundedHttpToolsProtocol",  # bounds each request head's size and time
         access_log=False,  # ours is one JSON line per request (cms/web/observe.py), CMS_ACCESS_LOG=false for none
         proxy_headers=False,  # the app reads them itself, from CMS_FORWARDED_ALLOW_IPS (cms/web/app.py)
         log_config=log_config(),
     )
 
 
-def _serve_with_granian(host: str, port: int, workers: int) -> None:
+def _serve_with_granian(host: str, port: int, workers: int, head_timeout_seconds: int) -> None:
     """The same app under Granian (a Rust HTTP server): faster on the hot path, an optional dependency."""
     try:
         from granian.constants import Interfaces, Loops
+        from granian.http import HTTP1Settings
         from granian.server import Server
     except ImportError:
         err.print("[red]granian is not installed:[/] pip install 'cms[granian]' (or serve with --server uvicorn)")
@@ -158,6 +159,7 @@ def _serve_with_granian(host: str, port: int, workers: int) -> None:
         log_access=False,  # ours is the JSON line per request
         log_dictconfig=log_config(),
         workers_kill_timeout=10,  # as uvicorn's graceful shutdown: requests in flight get 10 s
+        http1_settings=HTTP1Settings(header_read_timeout=head_timeout_seconds * 1000),  # Granian's own, in ms
     ).serve()
 
 

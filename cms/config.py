@@ -55,6 +55,8 @@ VARIABLES: dict[str, str] = {
     "CMS_EVENT_STREAM_MAX_SECONDS": "Close each event stream after this long; clients reconnect (default 0: never)",
     "CMS_WEBHOOK_ALLOW_PRIVATE": "`true` lets webhooks target private and loopback addresses (default false)",
     "CMS_EVENT_RETENTION_DAYS": "Days the event log keeps events for the feed, streams and webhooks (default 30)",
+    "CMS_REQUEST_HEAD_TIMEOUT_SECONDS": "Seconds a client has to send a request line and headers; then the "
+    "connection is closed (default 10)",
     "CMS_FORWARDED_ALLOW_IPS": "Comma-separated addresses or networks of the reverse proxies whose `X-Forwarded-For` "
     "and `X-Forwarded-Proto` are believed, `*` for any (default `127.0.0.1,::1`)",
 }
@@ -116,6 +118,7 @@ class Settings:
     event_stream_max_seconds: float = 0
     webhook_allow_private: bool = False
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    request_head_timeout_seconds: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -148,6 +151,9 @@ class Settings:
             event_stream_max_seconds=_int(env, "CMS_EVENT_STREAM_MAX_SECONDS", 0, 0),
             webhook_allow_private=_bool(env, "CMS_WEBHOOK_ALLOW_PRIVATE", False),
             forwarded_allow_ips=_proxies(env) or cls.forwarded_allow_ips,
+            request_head_timeout_seconds=_int(
+                env, "CMS_REQUEST_HEAD_TIMEOUT_SECONDS", cls.request_head_timeout_seconds, 1, 3600
+            ),
         )
 
     def check_paths(self) -> None:

@@ -2,13 +2,20 @@
 
 Requests that never reach the app (a malformed request line, chunked body or header, an unknown method, both
 `Content-Length` and `Transfer-Encoding`) are answered here: uvicorn's own answer is `text/plain`, and nothing
-bounds the size of a request's headers, so a client could make a worker buffer a 32 MB header. `cms serve` runs
-this class (`--http cms.web.protocol:BoundedHttpToolsProtocol` for a hand-run uvicorn); docs/deployment.md says
-what a reverse proxy in front should bound as well.
+bounds the size of a request's headers, so a client could make a worker buffer a 32 MB header. Nor does uvicorn
+bound the time a head takes (it has no such option), so a slowloris client could hold connections open forever:
+here a head must be complete within CMS_REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening, or of its first
+byte on a kept-alive connection. `cms serve` runs this class (`--http cms.web.protocol:BoundedHttpToolsProtocol`
+for a hand-run uvicorn); docs/deployment.md says what a reverse proxy in front should bound as well.
 """
+
+import functools
+from asyncio import TimerHandle, Transport
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from cms.config import Settings
 
 MAX_HEAD_BYTES = 64 * 1024
 """Request line and headers together; nginx's default large_client_header_buffers allows 4 x 8 KB per line."""
@@ -29,11 +36,44 @@ class _HeadTooLarge(Exception):
     pass
 
 
+@functools.cache
+def head_timeout() -> float:
+    """Read once per worker: `cms serve` has checked the settings before the workers start."""
+    return Settings.from_env().request_head_timeout_seconds
+
+
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _in_head = False
     _head_bytes = 0
     _head_too_large = False
     _chunk_bytes = 0
+    _head_deadline: TimerHandle | None = None
+
+    def connection_made(self, transport: Transport) -> None:
+        super().connection_made(transport)
+        self._arm_head_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+    def _arm_head_deadline(self) -> None:
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.call_later(head_timeout(), self._head_timed_out)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_timed_out(self) -> None:
+        self._head_deadline = None
+        if self.transport.is_closing():
+            return
+        if self._in_head:  # part of a head came: say why the connection ends
+            self._answer(408, "Request Timeout", f"the request line and headers took longer than {head_timeout():g} s")
+        else:  # nothing came at all
+            self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         self._chunk_bytes = len(data)
@@ -47,9 +87,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_head, self._head_bytes, self._head_too_large = True, 0, False
+        self._arm_head_deadline()  # a kept-alive connection's next request: from its first byte
 
     def on_headers_complete(self) -> None:
         self._in_head = False
+        self._disarm_head_deadline()
         # The head came in the chunks counted so far and this one: only a head that may be too large is measured.
         if self._head_bytes + self._chunk_bytes > MAX_HEAD_BYTES and self._head_size() > MAX_HEAD_BYTES:
             self._head_too_large = True

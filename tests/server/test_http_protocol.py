@@ -1,4 +1,5 @@
-"""What the server answers before the app sees a request: bounded heads, problem+json for malformed HTTP."""
+"""What the server answers before the app sees a request: bounded heads (in size and time), problem+json for
+malformed HTTP."""
 
 import asyncio
 import time
@@ -10,6 +11,8 @@ from cms.services import tokens
 from cms.storage import db
 from cms.web.protocol import MAX_HEAD_BYTES
 from tests.server.process import Server, serve
+
+HEAD_TIMEOUT = 1  # seconds, short for the tests; 10 by default
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,7 @@ def server(tmp_path_factory):
             return (await tokens.create("editor", ["write"]))[1]
 
     secret = asyncio.run(editor())
-    with serve(url, folder / "server.log") as running:
+    with serve(url, folder / "server.log", env={"CMS_REQUEST_HEAD_TIMEOUT_SECONDS": str(HEAD_TIMEOUT)}) as running:
         running.secret = secret  # type: ignore[attr-defined]
         yield running
 
@@ -110,3 +113,73 @@ async def test_a_client_leaving_in_the_middle_of_its_body_is_one_info_line_not_a
     assert lines == ["INFO:     client disconnected before sending the whole body: POST /api/v1/articles"]
     assert "Traceback" not in server.output()
     assert "ERROR" not in server.output()
+
+
+async def test_a_request_head_left_incomplete_answers_408_problem_and_closes(server):
+    status, headers, body = await _exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nAccept: */*")
+
+    assert status == b"HTTP/1.1 408 Request Timeout"
+    assert (headers["content-type"], headers["connection"]) == ("application/problem+json", "close")
+    assert body == {
+        "type": "about:blank",
+        "title": "Request Timeout",
+        "status": 408,
+        "detail": f"the request line and headers took longer than {HEAD_TIMEOUT} s",
+    }
+
+
+async def test_a_connection_that_sends_nothing_is_closed(server):
+    reader, writer = await _connect(server)
+
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+
+    assert answer == b""
+    writer.close()
+
+
+async def test_a_kept_alive_connection_idle_past_the_head_deadline_still_serves_its_next_request(server):
+    reader, writer = await _connect(server)
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    writer.write(request)
+    first = await asyncio.wait_for(reader.readuntil(b'{"status":"ok"}'), timeout=10)
+    await asyncio.sleep(HEAD_TIMEOUT + 0.5)  # longer than a head may take, shorter than uvicorn's 5 s keep-alive
+    writer.write(request)
+    second = await asyncio.wait_for(reader.readuntil(b'{"status":"ok"}'), timeout=10)
+    writer.close()
+
+    assert first.startswith(b"HTTP/1.1 200 OK") and second.startswith(b"HTTP/1.1 200 OK")
+
+
+async def test_the_next_request_head_on_a_kept_alive_connection_has_the_same_deadline(server):
+    reader, writer = await _connect(server)
+
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    answers = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+
+    first, second = answers.split(b'{"status":"ok"}')
+    assert first.startswith(b"HTTP/1.1 200 OK")
+    assert second.startswith(b"HTTP/1.1 408 Request Timeout")
+
+
+async def test_a_body_slower_than_the_head_deadline_is_still_read(server):
+    reader, writer = await _connect(server)
+    body = b'{"title": "Slowly written"}'
+    writer.write(
+        b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        + f"Authorization: Bearer {server.secret}\r\nContent-Length: {len(body)}\r\n\r\n".encode()  # type: ignore[attr-defined]
+    )
+
+    for part in (body[:10], body[10:20], body[20:]):
+        writer.write(part)
+        await asyncio.sleep(HEAD_TIMEOUT * 0.6)  # 1.8 deadlines in all
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+
+    assert answer.startswith(b"HTTP/1.1 201 Created")
+
+
+async def _connect(server: Server) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = server.url.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
