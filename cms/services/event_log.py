@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import asyncpg
-from tortoise.transactions import in_transaction
 
 from cms.core.events import Event, NewEvent
 from cms.metrics import EVENTS_WRITTEN
 from cms.storage import events as log_storage
 from cms.storage.db import asyncpg_dsn, is_sqlite
+from cms.storage.db import transaction as database_transaction
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ PRUNE_INTERVAL = 3600.0
 async def transaction() -> AsyncIterator[list[NewEvent]]:
     """One write transaction; the events appended to the yielded list are written at its end."""
     pending: list[NewEvent] = []
-    async with in_transaction("default"):
+    async with database_transaction():
         yield pending
         await log_storage.record(pending)
     await committed([event.type for event in pending])

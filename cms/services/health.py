@@ -2,9 +2,9 @@
 
 from tortoise import connections
 
-from cms.storage.db import DRIVER_ERRORS, is_unavailable
+from cms.storage.db import DRIVER_ERRORS, forget_read_only_sessions, is_unavailable
 
-__all__ = ["DRIVER_ERRORS", "database_answers", "is_unavailable"]
+__all__ = ["DRIVER_ERRORS", "database_answers", "forget_read_only_sessions", "is_unavailable"]
 
 
 async def database_answers() -> str | None:

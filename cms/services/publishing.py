@@ -17,7 +17,7 @@ from cms.core.errors import StaleDraft
 from cms.core.events import ARTICLE_DELETED, ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, NewEvent, article_event
 from cms.services import event_log
 from cms.services.drafts import current_document, expected_version, find
-from cms.storage.db import is_unavailable
+from cms.storage.db import forget_read_only_sessions, is_unavailable
 from cms.storage.editions import write_edition
 from cms.storage.models import PUBLISHED, Edition
 from cms.storage.models import Article as ArticleRow
@@ -173,5 +173,6 @@ async def run_schedule(stop: asyncio.Event, interval: float = 1.0) -> None:
             elif not unavailable:  # once per outage: what is due is published at the first round after it
                 log.warning("scheduled publishing waits for the database (%s: %s)", type(exc).__name__, exc)
             unavailable = is_unavailable(exc)
+            await forget_read_only_sessions(exc)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)

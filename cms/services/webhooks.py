@@ -35,6 +35,7 @@ from cms.core.events import TYPES, Event
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
 from cms.services.event_log import wait
 from cms.storage import webhooks as store
+from cms.storage.db import forget_read_only_sessions
 from cms.storage.models import Webhook, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ class Dispatcher:
                 if not failing:
                     log.warning("webhook deliveries cannot be read (%s); retrying", f"{type(exc).__name__}: {exc}")
                 failing, sent = True, 0
+                await forget_read_only_sessions(exc)
             if sent < BATCH:
                 await wait(stop, POLL_INTERVAL, self._wake)
 

@@ -4,10 +4,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from cms.core.assets import Asset, asset_url
 from cms.core.errors import Conflict, NotFound
+from cms.storage.db import transaction
 from cms.storage.models import Asset as AssetRow
 from cms.storage.models import AssetUse
 
@@ -48,7 +48,7 @@ Written = Callable[[Asset], Awaitable[None]]
 async def create(new: NewAsset, written: Written) -> tuple[Asset, bool]:
     """The new asset and True; or, when these bytes are stored already (even by a racing upload), that one and False."""
     try:
-        async with in_transaction("default"):
+        async with transaction():
             asset = to_asset(await AssetRow.create(**new.__dict__))
             await written(asset)
         return asset, True
@@ -85,7 +85,7 @@ async def delete(uid: str, deleted: Written) -> Asset:
     row = await AssetRow.get_or_none(uid=uid)
     if row is None:
         raise NotFound(f"no asset has id {uid!r}")
-    async with in_transaction("default"):  # the write first, so SQLite takes its write lock at once (STACK.md §3)
+    async with transaction():  # the write first, so SQLite takes its write lock at once (STACK.md §3)
         await AssetRow.filter(id=row.id).delete()
         if await AssetUse.exists(asset_uid=uid):
             raise Conflict(

@@ -12,9 +12,11 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.asyncpg import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import BaseORMException, DBConnectionError, OperationalError
+from tortoise.exceptions import BaseORMException, DBConnectionError, OperationalError, TransactionManagementError
 from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.transactions import in_transaction
 
 from cms.config import DEFAULT_DATABASE_URL, is_sqlite, sqlite_path
 
@@ -67,6 +69,20 @@ async def close_database() -> None:
 
 
 @contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """Tortoise's `in_transaction`, also rolled back when a statement failed as TransactionManagementError (a
+    read-only database's 25006): Tortoise leaves that one open, and asyncpg then rolls it back itself as the
+    connection goes back to the pool, logging an error each time."""
+    async with in_transaction("default") as connection:
+        try:
+            yield connection
+        except TransactionManagementError:
+            with contextlib.suppress(Exception):  # a session that is gone has nothing to roll back
+                await connection.rollback()
+            raise
+
+
+@contextlib.asynccontextmanager
 async def database(database_url: str, replica_url: str | None = None) -> AsyncIterator[None]:
     await open_database(database_url, replica_url)
     try:
@@ -108,19 +124,21 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 # SQLite's words for "busy or out of room": conditions that pass, unlike a bug in a query.
 _SQLITE_UNAVAILABLE = ("database is locked", "database or disk is full", "disk i/o error", "unable to open database")
-# PostgreSQL classes 08 (connection), 53 (insufficient resources), 57 (shutdown, recovery, cancelled).
-_POSTGRES_UNAVAILABLE = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InsufficientResourcesError,
-    asyncpg.OperatorInterventionError,
-    asyncpg.InterfaceError,  # "connection is closed", "pool is closing": the server went away under us
-)
+# PostgreSQL's SQLSTATE classes that say "not now" rather than "not this query": 08 connection exception,
+# 53 insufficient resources (too many connections, disk full, out of memory), 57 operator intervention (shutdown,
+# restart, a terminated backend, a cancelled statement).
+_POSTGRES_UNAVAILABLE_CLASSES = ("08", "53", "57")
+_READ_ONLY = "25006"  # a read-only transaction: a standby promoted elsewhere, or a database set read-only
+_REFUSED = "55000"  # object not in prerequisite state: FATAL at connect when ALLOW_CONNECTIONS is false
+# asyncpg's own errors for a connection that went away under a query: "connection is closed", "pool is closing",
+# and "cannot switch to state …" from a connection whose backend was terminated while it sat in the pool.
+_DRIVER_CONNECTION_ERRORS = (asyncpg.InterfaceError, asyncpg.InternalClientError)
 
 
 DRIVER_ERRORS: tuple[type[Exception], ...] = (
     BaseORMException,
     asyncpg.PostgresError,
-    asyncpg.InterfaceError,
+    *_DRIVER_CONNECTION_ERRORS,
     sqlite3.Error,
     OSError,
 )
@@ -128,25 +146,58 @@ DRIVER_ERRORS: tuple[type[Exception], ...] = (
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    """Whether `exc` (or what caused it) says the database is down, restarting, busy or full: retry later.
+    """Whether `exc` (or what caused it) says the database is down, restarting, refusing connections, out of
+    them, read-only, busy or full: retry later.
 
     Drivers raise their own errors for this (asyncpg's, sqlite3's, OSError from the socket), and Tortoise wraps
-    only some of them, so the whole chain of causes is looked at.
+    only some of them (in DBConnectionError, OperationalError, TransactionManagementError), so the whole chain of
+    causes is looked at, and PostgreSQL's errors by their SQLSTATE.
     """
+    return any(_says_unavailable(error) for error in _causes(exc))
+
+
+async def forget_read_only_sessions(exc: BaseException) -> None:
+    """After a read-only answer (25006), every pooled session is replaced as it is next used.
+
+    A session keeps the read-only state it began with (`default_transaction_read_only` is read at connect, and a
+    primary demoted by a failover stays a standby), so after the database is writable again, or the address leads
+    to the new primary, only new sessions can write.
+    """
+    if any(getattr(error, "sqlstate", None) == _READ_ONLY for error in _causes(exc)):
+        client = connections.get("default")
+        if isinstance(client, AsyncpgDBClient):
+            await client._expire_connections()  # asyncpg's pool replaces each as it is next acquired or released
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what caused it, each once (Tortoise wraps the driver's errors, which wrap the socket's)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, DBConnectionError | ConnectionError | TimeoutError | socket.gaierror):
-            return True
-        if isinstance(current, _POSTGRES_UNAVAILABLE):
-            return True
-        if isinstance(current, sqlite3.OperationalError | OperationalError) and any(
-            words in str(current).lower() for words in _SQLITE_UNAVAILABLE
-        ):
-            return True
+        yield current
         current = current.__cause__ or current.__context__
-    return False
+
+
+def _says_unavailable(error: BaseException) -> bool:
+    if isinstance(error, DBConnectionError | ConnectionError | TimeoutError | socket.gaierror):
+        return True
+    if isinstance(error, _DRIVER_CONNECTION_ERRORS):
+        return True
+    if isinstance(error, asyncpg.PostgresError):
+        return _postgres_unavailable(error)
+    return isinstance(error, sqlite3.OperationalError | OperationalError) and any(
+        words in str(error).lower() for words in _SQLITE_UNAVAILABLE
+    )
+
+
+def _postgres_unavailable(error: asyncpg.PostgresError) -> bool:
+    state = error.sqlstate or ""
+    if state.startswith(_POSTGRES_UNAVAILABLE_CLASSES) or state == _READ_ONLY:
+        return True
+    # 55000 is also a query's own mistake (e.g. currval before nextval); FATAL means the server refused the session.
+    severity = getattr(error, "severity_en", None) or getattr(error, "severity", None)
+    return state == _REFUSED and severity == "FATAL"
 
 
 def asyncpg_dsn(database_url: str) -> str:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import orjson
 from tortoise import connections
-from tortoise.transactions import in_transaction
 
 from cms.core.events import Event, NewEvent
 from cms.storage import webhooks
+from cms.storage.db import transaction
 from cms.storage.models import Event as EventRow
 from cms.storage.models import EventHorizon
 
@@ -77,7 +77,7 @@ async def prune(before: datetime) -> int:
         "INSERT INTO event_horizon (id, pruned_through) VALUES (1, {p}) ON CONFLICT (id) DO UPDATE"
         " SET pruned_through = {greatest}(event_horizon.pruned_through, excluded.pruned_through)"
     ).format(p="$1" if postgres else "?", greatest="GREATEST" if postgres else "max")
-    async with in_transaction("default") as transaction:
-        await transaction.execute_query(raise_horizon, [int(through[0])])
-        await transaction.execute_query("DELETE FROM event WHERE id <= (SELECT pruned_through FROM event_horizon)")
+    async with transaction() as pruning:
+        await pruning.execute_query(raise_horizon, [int(through[0])])
+        await pruning.execute_query("DELETE FROM event WHERE id <= (SELECT pruned_through FROM event_horizon)")
     return await horizon()

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
-from tortoise.transactions import in_transaction
 
 from cms.core.events import Event
+from cms.storage.db import transaction
 from cms.storage.models import Webhook, WebhookAttempt, WebhookDelivery
 
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
@@ -117,7 +117,7 @@ async def record_attempts(attempts: Sequence[Attempt]) -> None:
     """A batch of attempts and their outcomes, in one transaction (one commit for the batch, not one each)."""
     if not attempts:
         return
-    async with in_transaction("default"):
+    async with transaction():
         for attempt in attempts:
             status = SUCCEEDED if attempt.succeeded else (PENDING if attempt.next_attempt_at is not None else FAILED)
             delivery = WebhookDelivery.filter(id=attempt.delivery.id)

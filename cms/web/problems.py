@@ -135,6 +135,7 @@ def _allowed_methods(request: Request) -> str:
 async def on_storage_error(request: Request, exc: Exception) -> Response:
     """A database that is down, restarting, full, or busy beyond its timeout is a 503 to retry, not a bug."""
     if health.is_unavailable(exc):
+        await health.forget_read_only_sessions(exc)
         detail = "the database is busy or unreachable: retry in a moment"
         return ProblemResponse(503, detail, headers={"Retry-After": "1"})
     return await on_unexpected(request, exc)
