@@ -14,7 +14,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import ipaddress
 import logging
 import random
 import secrets
@@ -30,6 +29,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 import cms
+from cms.core.addresses import is_public
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES, Event
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
@@ -136,13 +136,6 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def _allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple[httpx.URL, str]:
     """The URL and the address to connect to; InvalidContent at `url` when it is not a public http(s) target."""
     try:
@@ -160,12 +153,13 @@ async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple
         raise InvalidContent.at("url", f"the host of {url!r} does not resolve ({exc})") from None
     if not addresses:
         raise InvalidContent.at("url", f"the host of {url!r} does not resolve")
-    refused = [address for address in addresses if not _allowed(address)]
+    refused = [address for address in addresses if not is_public(address)]
     if refused and not allow_private:
         raise InvalidContent.at(
             "url",
-            f"the host of {url!r} resolves to {refused[0]}, a private, loopback, link-local or shared address:"
-            " webhooks go to public addresses only (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
+            f"the host of {url!r} resolves to {refused[0]}, a private, loopback, link-local, shared or reserved"
+            " address or an IPv6 form of one: webhooks go to public addresses only"
+            " (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
         )
     return parsed, addresses[0]
 
