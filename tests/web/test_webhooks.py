@@ -78,6 +78,14 @@ async def _received(receiver, count, seconds=2.0):
     return receiver.received
 
 
+async def _answered(receiver, seconds=5.0):
+    """Until the receiver's answers of `body_size` bytes have ended."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while len(receiver.body_sent) < len(receiver.received):
+        assert asyncio.get_running_loop().time() < deadline, "the receiver is still answering"
+        await asyncio.sleep(0.02)
+
+
 async def _deliveries(client, admin, hook):
     response = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
     assert response.status_code == 200, response.text
@@ -578,6 +586,23 @@ class TestARealReceiver:
         (attempt,) = delivery["attempts"]
         assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
         assert 300 <= attempt["duration_ms"] < 1000
+
+    async def test_a_100_mb_answer_is_read_64_kib_far_and_the_attempt_succeeds(
+        self, client, admin, publish, receiver, hook_url
+    ):
+        receiver.answer(200)
+        receiver.body_size = 100 * 1024 * 1024
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Talkative")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "succeeded"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (200, None)
+        await _answered(receiver)
+        (sent,) = receiver.body_sent
+        assert sent < receiver.body_size  # the connection was closed long before the end of the answer
 
     async def test_another_worker_never_sends_a_delivery_in_flight_however_slow_its_receiver(
         self, client, admin, publish, receiver, dispatcher, hook_url
