@@ -134,9 +134,9 @@ async def authenticate(email: str, password: str, now: datetime | None = None) -
 
 
 def _refuse_if_locked(now: datetime, earlier: list[datetime]) -> None:
-    """TooManyFailures when the email is locked at `now`, given the times of its earlier attempts (oldest first):
-    a lock begins at the MAX_FAILURES-th failure within FAILURE_WINDOW and lasts FAILURE_WINDOW from then
-    (attempts while locked are not failures)."""
+    """TooManyFailures when the email is locked at `now`, given the times of its other attempts (oldest first;
+    failures, and those whose password is being verified): a lock begins at the MAX_FAILURES-th failure within
+    FAILURE_WINDOW and lasts FAILURE_WINDOW from then (attempts while locked are not failures)."""
     ends = [
         earlier[last] + FAILURE_WINDOW
         for last in range(MAX_FAILURES - 1, len(earlier))
