@@ -35,6 +35,10 @@ class Receiver:
     """Seconds to wait before answering (under a real server: a slow receiver)."""
     drip: float = 0.0
     """Seconds over which the body of each answer is sent, a byte every 0.1 s, after its headers at once."""
+    body_size: int = 0
+    """Bytes of body in each answer, sent 64 KiB at a time after its headers (a receiver that answers at length)."""
+    body_sent: list[int] = field(default_factory=list)
+    """For each answer of `body_size` bytes, once it ended: how many of them went out before the client hung up."""
     released: threading.Event = field(default_factory=threading.Event)
     held: bool = False
     """While true, each request is received (and listed) but not answered until `release()`."""
@@ -75,9 +79,21 @@ class Receiver:
             await asyncio.sleep(self.delay)
             if self.drip:
                 return StreamingResponse(_dripped(self.drip), status_code=status, headers=headers)
+            if self.body_size:
+                return StreamingResponse(self._long_body(request), status_code=status, headers=headers)
             return Response(status_code=status, headers=headers)
 
         return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+
+    async def _long_body(self, request: Request) -> AsyncIterator[bytes]:
+        chunk, sent = b"x" * 65_536, 0
+        try:
+            while sent < self.body_size and not await request.is_disconnected():
+                part = chunk[: self.body_size - sent]
+                yield part
+                sent += len(part)
+        finally:
+            self.body_sent.append(sent)
 
 
 async def _dripped(seconds: float) -> AsyncIterator[bytes]:

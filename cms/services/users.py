@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
@@ -17,7 +18,8 @@ from tortoise.exceptions import IntegrityError
 
 from cms.core.errors import Conflict, InvalidContent, NotFound
 from cms.services.tokens import SCOPES
-from cms.storage.models import SignInFailure, User
+from cms.storage import sign_ins
+from cms.storage.models import User
 
 Role = Literal["editor", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -110,37 +112,38 @@ async def disable(email: str) -> UserInfo:
 
 
 async def authenticate(email: str, password: str, now: datetime | None = None) -> UserInfo | None:
-    """The enabled person with this email and password, or None; TooManyFailures while the email is locked."""
+    """The enabled person with this email and password, or None; TooManyFailures while the email is locked.
+
+    The attempt is counted before its password is verified (and forgotten if it was right), so that parallel
+    guesses for one email get at most MAX_FAILURES verifications between them.
+    """
     now = now or datetime.now(UTC)
     address = normal_email(email)
-    locked_until = await _locked_until(address, now)
-    if locked_until is not None:
-        raise TooManyFailures(max(1, math.ceil((locked_until - now).total_seconds())))
+    # A lock that began at a failure up to FAILURE_WINDOW ago was set off by failures up to FAILURE_WINDOW before it.
+    attempt = await sign_ins.record_attempt(address, now, now - 2 * FAILURE_WINDOW, partial(_refuse_if_locked, now))
     user = await User.get_or_none(email=address)
     matches = await asyncio.to_thread(_verify, user.password_hash if user else _DUMMY_HASH, password)
     if matches and user is not None and not user.disabled:
+        await sign_ins.forget(attempt)
         if _HASHER.check_needs_rehash(user.password_hash):  # stored with older parameters than today's
             password_hash = await asyncio.to_thread(_HASHER.hash, password)
             await User.filter(id=user.id).update(password_hash=password_hash)
         return info(user)
-    await SignInFailure.create(email=address, created_at=now)
-    # A lock that began at a failure up to FAILURE_WINDOW ago was set off by failures up to FAILURE_WINDOW before it.
-    await SignInFailure.filter(created_at__lt=now - 2 * FAILURE_WINDOW).delete()  # nobody needs the older ones
+    await sign_ins.prune(now - 2 * FAILURE_WINDOW)
     return None
 
 
-async def _locked_until(address: str, now: datetime) -> datetime | None:
-    """When the email's lock ends, or None when it is not locked: a lock begins at the MAX_FAILURES-th failure
-    within FAILURE_WINDOW and lasts FAILURE_WINDOW from then (attempts while locked are not failures).
-    """
-    recent = SignInFailure.filter(email=address, created_at__gt=now - 2 * FAILURE_WINDOW, created_at__lte=now)
-    times: list[datetime] = await recent.order_by("created_at").values_list("created_at", flat=True)
+def _refuse_if_locked(now: datetime, earlier: list[datetime]) -> None:
+    """TooManyFailures when the email is locked at `now`, given the times of its other attempts (oldest first;
+    failures, and those whose password is being verified): a lock begins at the MAX_FAILURES-th failure within
+    FAILURE_WINDOW and lasts FAILURE_WINDOW from then (attempts while locked are not failures)."""
     ends = [
-        times[last] + FAILURE_WINDOW
-        for last in range(MAX_FAILURES - 1, len(times))
-        if times[last] - times[last - MAX_FAILURES + 1] < FAILURE_WINDOW
+        earlier[last] + FAILURE_WINDOW
+        for last in range(MAX_FAILURES - 1, len(earlier))
+        if earlier[last] - earlier[last - MAX_FAILURES + 1] < FAILURE_WINDOW
     ]
-    return ends[-1] if ends and now < ends[-1] else None
+    if ends and now < ends[-1]:
+        raise TooManyFailures(max(1, math.ceil((ends[-1] - now).total_seconds())))
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -14,7 +14,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import ipaddress
 import logging
 import random
 import secrets
@@ -30,6 +29,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 import cms
+from cms.core.addresses import is_public
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES, Event
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
@@ -44,7 +44,9 @@ RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 """Seconds before each retry; after the last one fails, the delivery is `failed`."""
 JITTER = 0.1
 SEND_TIMEOUT = 15.0
-"""Seconds an attempt may take in all: resolving the host, connecting, sending and reading the whole answer."""
+"""Seconds an attempt may take in all: resolving the host, connecting, sending and reading the answer."""
+MAX_ANSWER_BYTES = 64 * 1024
+"""How much of a receiver's answer is read (and dropped): a huge answer costs a worker no more memory than this."""
 LEASE_TIMEOUTS = 4
 """A lease lasts this many send timeouts (60 s): a batch's attempts run side by side and each ends within one, which
 leaves the rest to record them before another worker may claim them. A worker killed mid-send leaves its
@@ -137,13 +139,6 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def _allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple[httpx.URL, str]:
     """The URL and the address to connect to; InvalidContent at `url` when it is not a public http(s) target."""
     try:
@@ -161,12 +156,13 @@ async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple
         raise InvalidContent.at("url", f"the host of {url!r} does not resolve ({exc})") from None
     if not addresses:
         raise InvalidContent.at("url", f"the host of {url!r} does not resolve")
-    refused = [address for address in addresses if not _allowed(address)]
+    refused = [address for address in addresses if not is_public(address)]
     if refused and not allow_private:
         raise InvalidContent.at(
             "url",
-            f"the host of {url!r} resolves to {refused[0]}, a private, loopback, link-local or shared address:"
-            " webhooks go to public addresses only (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
+            f"the host of {url!r} resolves to {refused[0]}, a private, loopback, link-local, shared or reserved"
+            " address or an IPv6 form of one: webhooks go to public addresses only"
+            " (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
         )
     return parsed, addresses[0]
 
@@ -340,15 +336,26 @@ class Dispatcher:
         pinned = url.copy_with(host=address)  # connect to the address that was checked, not a second lookup
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         try:
-            response = await self.client.post(  # reads the whole answer
-                pinned, content=body, headers=headers, extensions=extensions, timeout=self.send_timeout,
+            async with self.client.stream(
+                "POST", pinned, content=body, headers=headers, extensions=extensions, timeout=self.send_timeout,
                 follow_redirects=False,
-            )  # fmt: skip
+            ) as response:  # fmt: skip
+                await _read_at_most(response, MAX_ANSWER_BYTES)
         except httpx.TimeoutException:
             return None, f"no answer within {self.send_timeout:g} s", None
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}"[:500], None
         return response.status_code, None, _retry_after(response)
+
+
+async def _read_at_most(response: httpx.Response, limit: int) -> None:
+    """Read the answer's body up to `limit` bytes as they came (never decompressed), and drop it: only the
+    status and the headers count. Leaving the rest unread closes the connection."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read >= limit:
+            return
 
 
 def _outcome(attempt: store.Attempt) -> str:

@@ -1,5 +1,6 @@
 """Signing in and out of the editor's page: cookies, CSRF, the rate limit, roles."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -60,6 +61,38 @@ async def test_the_sixth_wrong_password_in_15_minutes_answers_429(client, person
     assert sixth.status_code == 429
     assert 890 <= int(sixth.headers["retry-after"]) <= 901
     assert "Too many failed sign-ins for this email: try again in 15 minutes." in sixth.text
+
+
+async def test_thirty_wrong_passwords_sent_at_once_get_five_checked_and_25_answers_429(client, person):
+    email = await person("editor")
+    form = await client.get("/admin/sign-in")
+    guess = {"csrf": csrf_of(form), "email": email, "password": "wrong password!"}
+
+    answers = await asyncio.gather(*(client.post("/admin/sign-in", data=guess) for _ in range(30)))
+
+    checked = [a for a in answers if a.status_code == 200]
+    refused = [a for a in answers if a.status_code == 429]
+    assert (len(checked), len(refused)) == (5, 25)
+    assert all("The email or the password is wrong." in a.text for a in checked)
+    assert all(890 <= int(a.headers["retry-after"]) <= 901 for a in refused)
+    assert (await _sign_in_with(client, email, PASSWORD)).status_code == 429
+
+
+async def _sign_in_with(client, email, password):
+    form = await client.get("/admin/sign-in")
+    return await client.post("/admin/sign-in", data={"csrf": csrf_of(form), "email": email, "password": password})
+
+
+async def test_a_right_password_is_not_counted_as_a_failure(client, person):
+    email = await person("editor")
+    start = datetime.now(UTC)
+    await _fail_at(email, start, range(4))
+    assert await users.authenticate(email, PASSWORD, now=start + timedelta(minutes=4)) is not None
+
+    fifth = await users.authenticate(email, "wrong password!", now=start + timedelta(minutes=5))
+
+    assert fifth is None
+    assert await _retry_after(email, start + timedelta(minutes=6)) == 14 * 60
 
 
 async def test_the_sign_in_limit_lifts_15_minutes_after_the_fifth_failure(client, person):

@@ -78,6 +78,14 @@ async def _received(receiver, count, seconds=2.0):
     return receiver.received
 
 
+async def _answered(receiver, seconds=5.0):
+    """Until the receiver's answers of `body_size` bytes have ended."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while len(receiver.body_sent) < len(receiver.received):
+        assert asyncio.get_running_loop().time() < deadline, "the receiver is still answering"
+        await asyncio.sleep(0.02)
+
+
 async def _deliveries(client, admin, hook):
     response = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
     assert response.status_code == 200, response.text
@@ -181,6 +189,51 @@ async def test_a_name_that_resolves_to_a_private_address_answers_422_at_url(clie
 
     assert response.status_code == 422
     assert "10.0.0.7" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "[::7f00:1]",
+        "[::127.0.0.1]",
+        "[64:ff9b::7f00:1]",
+        "[64:ff9b::a9fe:a9fe]",
+        "[64:ff9b:1::a9fe:a9fe]",
+        "[2002:7f00:1::]",
+        "[2002:a9fe:a9fe::]",
+        "[2001:0:5db8:d70e:0:0:80ff:fffe]",  # Teredo, its client 127.0.0.1 inverted
+    ],
+)
+async def test_an_ipv6_target_that_embeds_a_private_ipv4_address_answers_422_at_url(client, admin, host):
+    url = f"http://{host}/hook"
+
+    response = await client.post("/api/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=admin)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    address = host.strip("[]")
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "the content is not valid: see errors",
+        "errors": [
+            {
+                "path": "url",
+                "message": f"the host of {url!r} resolves to {address}, a private, loopback, link-local, shared or"
+                " reserved address or an IPv6 form of one: webhooks go to public addresses only"
+                " (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)",
+            }
+        ],
+    }
+    assert (await client.get("/api/v1/webhooks", headers=admin)).json() == {"items": []}
+
+
+@pytest.mark.parametrize("url", ["http://[2606:4700::1]/hook", "http://[64:ff9b::5db8:d70e]/hook"])
+async def test_a_public_ipv6_target_is_accepted(client, admin, url):
+    created = await _subscribe(client, admin, url=url)
+
+    assert created["url"] == url
 
 
 class TestPrivateAllowed:
@@ -534,6 +587,23 @@ class TestARealReceiver:
         assert (attempt["status_code"], attempt["error"]) == (None, "no answer within 0.3 s")
         assert 300 <= attempt["duration_ms"] < 1000
 
+    async def test_a_100_mb_answer_is_read_64_kib_far_and_the_attempt_succeeds(
+        self, client, admin, publish, receiver, hook_url
+    ):
+        receiver.answer(200)
+        receiver.body_size = 100 * 1024 * 1024
+        hook = await _subscribe(client, admin, url=hook_url)
+
+        await publish(title="Talkative")
+
+        (delivery,) = await _settled(client, admin, hook)
+        assert delivery["status"] == "succeeded"
+        (attempt,) = delivery["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (200, None)
+        await _answered(receiver)
+        (sent,) = receiver.body_sent
+        assert sent < receiver.body_size  # the connection was closed long before the end of the answer
+
     async def test_another_worker_never_sends_a_delivery_in_flight_however_slow_its_receiver(
         self, client, admin, publish, receiver, dispatcher, hook_url
     ):
@@ -626,6 +696,25 @@ async def test_a_target_that_resolves_to_a_private_address_when_sending_is_refus
     (attempt,) = delivery["attempts"]
     assert attempt["status_code"] is None
     assert "127.0.0.1" in attempt["error"]
+    assert receiver.received == []
+
+
+async def test_a_target_that_resolves_to_a_nat64_form_of_the_metadata_address_when_sending_is_refused(
+    client, admin, publish, receiver, resolved
+):
+    hook = await _subscribe(client, admin, url="https://hooks.example/hook")
+    resolved["hooks.example"] = ["64:ff9b::a9fe:a9fe"]  # 169.254.169.254 through a NAT64 gateway
+
+    await publish(title="Hello")
+
+    (delivery,) = await _settled(client, admin, hook)
+    (attempt,) = delivery["attempts"]
+    assert attempt["status_code"] is None
+    assert attempt["error"] == (
+        "the host of 'https://hooks.example/hook' resolves to 64:ff9b::a9fe:a9fe, a private, loopback, link-local,"
+        " shared or reserved address or an IPv6 form of one: webhooks go to public addresses only"
+        " (CMS_WEBHOOK_ALLOW_PRIVATE=true allows these)"
+    )
     assert receiver.received == []
 
 
