@@ -159,7 +159,7 @@ def events() -> dict[str, Any]:
         "query",
         "An event id or `next_cursor` this service gave, or `latest`; absent: from the oldest event kept (feed) or "
         "live events only (stream).",
-        {"type": "string", "pattern": "^(latest|[0-9a-f]{16})$"},
+        {"type": "string", "pattern": "^(latest|[0-7][0-9a-f]{15})$"},
     )
     limit = param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})
     last_event_id = param(

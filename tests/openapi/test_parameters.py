@@ -8,7 +8,7 @@ from tests.openapi.conformance import DOCUMENT, invalid, operation, pointer
 A_SERVER_ID = "0123456789abcdef" * 2
 
 
-def _accepts(operation_id: str, name: str, value: str) -> bool:
+def _accepts(operation_id: str, name: str, value: str | int) -> bool:
     path, method, found = operation(operation_id)
     (index,) = [i for i, parameter in enumerate(found["parameters"]) if parameter["name"] == name]
     return not invalid(DOCUMENT, pointer("paths", path, method, "parameters", str(index), "schema"), value)
@@ -27,10 +27,13 @@ CASES = [
     ("listChanges", "since", "latest", "/api/v1/changes?since=latest"),
     ("listChanges", "since", "0000000000000000", "/api/v1/changes?since=0000000000000000"),
     ("listChanges", "since", "Latest", "/api/v1/changes?since=Latest"),
+    ("listChanges", "since", "8000000000000000", "/api/v1/changes?since=8000000000000000"),
     ("listRevisions", "cursor", "", "/api/v1/articles/hello/revisions?cursor="),
     ("listRevisions", "cursor", "0", "/api/v1/articles/hello/revisions?cursor=0"),
     ("listRevisions", "cursor", "007", "/api/v1/articles/hello/revisions?cursor=007"),
     ("listRevisions", "cursor", "-1", "/api/v1/articles/hello/revisions?cursor=-1"),
+    ("getRevision", "n", 2**31 - 1, f"/api/v1/articles/hello/revisions/{2**31 - 1}"),
+    ("getRevision", "n", 2**31, f"/api/v1/articles/hello/revisions/{2**31}"),
     ("listDeliveries", "cursor", "", f"/api/v1/webhooks/{A_SERVER_ID}/deliveries?cursor="),
     ("listDeliveries", "cursor", "12", f"/api/v1/webhooks/{A_SERVER_ID}/deliveries?cursor=12"),
 ]
@@ -69,3 +72,10 @@ def test_the_streams_messages_include_reset():
 
 def test_the_streams_since_accepts_latest_and_refuses_empty():
     assert (_accepts("streamEvents", "since", "latest"), _accepts("streamEvents", "since", "")) == (True, False)
+
+
+def test_a_revision_number_is_documented_up_to_what_the_columns_hold():
+    _, _, found = operation("getRevision")
+    (schema,) = [parameter["schema"] for parameter in found["parameters"] if parameter["name"] == "n"]
+
+    assert (schema["minimum"], schema["maximum"]) == (1, 2**31 - 1)
