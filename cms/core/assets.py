@@ -8,9 +8,11 @@ requests that would make the same image share one stored file (`Variant.key`).
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from cms.core.text import SERVER_ID_PATTERN, explained
 
 ASSETS_PATH = "/api/v1/assets"
 
@@ -33,6 +35,13 @@ FILENAME_MAX = 100
 DEFAULT_IMAGE_WIDTHS = (320, 640, 960, 1280, 1920, 2560)
 
 Fit = Literal["contain", "cover"]
+
+AssetId = Annotated[
+    str,
+    StringConstraints(pattern=SERVER_ID_PATTERN),
+    explained("asset_id {value} is not an asset id: use the 32 hexadecimal digits of an uploaded asset's id"),
+]
+"""What an upload's `id` is (`cms/services/assets.asset_id`): anything else names no asset."""
 
 
 class Asset(BaseModel):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cms.core.assets import AssetId
 from cms.core.sanitize import sanitize_html
 from cms.core.spans import CellSpans, Spans
 from cms.core.text import Id, text
@@ -33,7 +34,7 @@ def asset_url(asset_id: str) -> str:
     return f"/api/v1/assets/{asset_id}"
 
 
-ASSET_URL_PATTERN = r"^/api/v1/assets/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9._-]{1,120}$"
+ASSET_URL_PATTERN = r"^/api/v1/assets/[0-9a-f]{32}/[A-Za-z0-9._-]{1,120}$"
 
 
 HttpsUrl = Annotated[str, Field(max_length=URL_MAX_LENGTH), AfterValidator(_https_url)]
@@ -103,7 +104,7 @@ class Image(_Block):
     """
 
     type: Literal["image"]
-    asset_id: Id | None = None
+    asset_id: AssetId | None = None
     src: HttpsUrl | None = None
     alt: text(1_000)  # type: ignore[valid-type]
     caption: text(1_000, min_length=1) | None = None  # type: ignore[valid-type]

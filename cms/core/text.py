@@ -1,5 +1,6 @@
 """Constrained string types shared by every model of the schema."""
 
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, StringConstraints, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
@@ -21,6 +22,16 @@ def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> type[s
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 """A client-visible id of a section or block: letters, digits, '_' and '-', 1-64 characters."""
+
+SERVER_ID_PATTERN = r"^[0-9a-f]{32}$"
+"""An id the server made: 32 lowercase hexadecimal digits (a token's, webhook's or delivery's `uuid4().hex`, an
+asset's first 128 bits of its SHA-256). Their columns hold exactly 32 characters."""
+_SERVER_ID = re.compile(SERVER_ID_PATTERN)
+
+
+def is_server_id(value: str) -> bool:
+    """True for a value shaped like an id the server made; anything else names nothing, whatever its length."""
+    return _SERVER_ID.match(value) is not None
 
 
 def explained(template: str) -> WrapValidator:

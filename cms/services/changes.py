@@ -38,8 +38,13 @@ def _types(preview: bool) -> frozenset[str] | None:
     return None if preview else PUBLIC_TYPES
 
 
+async def latest_position() -> int:
+    """The latest event's position: following from it gets only events that come after this call."""
+    return await log_storage.latest()
+
+
 async def latest_cursor() -> str:
-    return event_id(await log_storage.latest())
+    return event_id(await latest_position())
 
 
 async def changes(since: int | None, limit: int, preview: bool) -> ChangesPage:

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import re
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -11,12 +10,12 @@ from typing import Literal, get_args
 from pydantic import BaseModel
 
 from cms.core.errors import InvalidContent, NotFound
+from cms.core.text import is_server_id
 from cms.storage.models import Token
 
 Scope = Literal["preview", "write", "admin"]
 SCOPES: tuple[str, ...] = get_args(Scope)
 SECRET_PREFIX = "cms_"
-_TOKEN_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class TokenInfo(BaseModel):
@@ -74,5 +73,5 @@ async def active() -> list[TokenInfo]:
 
 async def revoke(token_id: str) -> None:
     live = Token.filter(uid=token_id, revoked_at=None)
-    if _TOKEN_ID.fullmatch(token_id) is None or await live.update(revoked_at=datetime.now(UTC)) == 0:
+    if not is_server_id(token_id) or await live.update(revoked_at=datetime.now(UTC)) == 0:
         raise NotFound(f"no active token has id {token_id!r}")

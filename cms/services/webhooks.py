@@ -32,6 +32,7 @@ import cms
 from cms.core.addresses import is_public
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES, Event
+from cms.core.text import is_server_id
 from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
 from cms.services.event_log import wait
 from cms.storage import webhooks as store
@@ -185,14 +186,10 @@ async def list_all() -> WebhookList:
 
 
 async def _find(uid: str) -> Webhook:
-    row = await Webhook.get_or_none(uid=uid) if _is_uid(uid) else None
+    row = await Webhook.get_or_none(uid=uid) if is_server_id(uid) else None
     if row is None:
         raise NotFound(f"no webhook has id {uid!r}")
     return row
-
-
-def _is_uid(value: str) -> bool:
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
 async def update(uid: str, patch: WebhookPatch, allow_private: bool, resolve: Resolve) -> WebhookInfo:
@@ -229,7 +226,8 @@ async def deliveries(uid: str, limit: int, before: int | None) -> DeliveryPage:
 async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) -> DeliveryInfo:
     """Queue one more attempt of this delivery, same `webhook-id` (the event's id)."""
     row = await _find(uid)
-    delivery = await WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id) if _is_uid(delivery_uid) else None
+    found = WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id)
+    delivery = await found if is_server_id(delivery_uid) else None
     if delivery is None:
         raise NotFound(f"webhook {uid!r} has no delivery {delivery_uid!r}")
     # A new series of attempts (retried after 5 s, 5 min, … if it fails). A lease is left alone: while an attempt is

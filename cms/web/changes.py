@@ -62,7 +62,9 @@ async def stream_events(request: Request) -> Response:
     query = params.query(request, ("since",))
     preview = await _may_preview(request)
     since, reset_first = None, False
-    if "since" in query:
+    if query.get("since") == "latest":  # live events only, as the feed's since=latest gives the cursor to poll from
+        since = await changes.latest_position()
+    elif "since" in query:
         since = _since(query["since"])
         try:
             await changes.check_cursor(since)

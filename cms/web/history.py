@@ -5,26 +5,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services import revisions, tokens
 from cms.services.tokens import TokenInfo
 from cms.web import auth, bodies, params
 from cms.web.management import draft_response
 from cms.web.preconditions import if_match
-from cms.web.problems import bad_parameter
 from cms.web.responses import json_response
-
-
-def _whole_number(raw: str) -> int | None:
-    number = whole_number(raw, MAX_VERSION)
-    return number if number else None  # versions start at 1
-
-
-def _version(request: Request) -> int:
-    raw = request.path_params["n"]
-    if (version := _whole_number(raw)) is None:
-        raise bad_parameter("n", f"revision {raw!r} is not a version number: use 1, 2, …")
-    return version
 
 
 def _locale(query: dict[str, str], request: Request) -> str:
@@ -34,10 +20,7 @@ def _locale(query: dict[str, str], request: Request) -> str:
 async def list_revisions(request: Request) -> Response:
     await auth.require(request, "preview")
     query = params.query(request, {"locale", "limit", "cursor"})
-    cursor = query.get("cursor")
-    before = _whole_number(cursor) if cursor is not None else None
-    if cursor is not None and before is None:
-        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    before = params.position(query)
     page = await revisions.history(request.path_params["slug"], _locale(query, request), params.limit(query), before)
     return json_response(page.model_dump(mode="json"))
 
@@ -45,14 +28,14 @@ async def list_revisions(request: Request) -> Response:
 async def get_revision(request: Request) -> Response:
     await auth.require(request, "preview")
     query = params.query(request, {"locale"})
-    revision = await revisions.get(request.path_params["slug"], _locale(query, request), _version(request))
+    revision = await revisions.get(request.path_params["slug"], _locale(query, request), params.version(request))
     return json_response(revision.model_dump(mode="json"))
 
 
 async def restore_revision(request: Request) -> Response:
     token = await auth.require(request, "write")
     query = params.query(request, {"locale"})
-    slug, version = request.path_params["slug"], _version(request)
+    slug, version = request.path_params["slug"], params.version(request)
     article = await revisions.restore(slug, _locale(query, request), version, if_match(request, False), token.name)
     return draft_response(article)
 
@@ -90,7 +73,7 @@ async def list_tokens(request: Request) -> Response:
 async def revoke_token(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    await tokens.revoke(request.path_params["id"])
+    await tokens.revoke(params.server_id(request, "id", "active token"))
     return Response(status_code=204)
 
 

@@ -3,6 +3,7 @@ answers; tests/openapi/test_conformance.py checks each against real responses.""
 
 from typing import Any
 
+from cms.core.numbers import MAX_VERSION
 from cms.web.openapi_examples import article_examples, listing_examples, section_examples, with_examples
 from cms.web.openapi_parts import (
     ANCHOR,
@@ -19,6 +20,7 @@ from cms.web.openapi_parts import (
     NO_CONTENT,
     NOT_MODIFIED,
     OPTIONAL_TOKEN,
+    POSITION,
     PREVIEW,
     PUBLIC,
     SLUG,
@@ -276,7 +278,8 @@ def editing() -> dict[str, Any]:
 
 
 def revisions() -> dict[str, Any]:
-    version = param("n", "path", "A revision's version number.", {"type": "integer", "minimum": 1}, required=True)
+    version_number = {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}
+    version = param("n", "path", "A revision's version number.", version_number, required=True)
     at_slug = [SLUG, LOCALE]
     # A renamed slug: revisions are management requests, so 308 as for writes (cms.web.problems.on_moved).
     read_errors = write_errors(body=False)
@@ -288,7 +291,7 @@ def revisions() -> dict[str, Any]:
                 "Revisions",
                 "Every saved draft, newest first",
                 TOKEN,
-                [*at_slug, LIMIT, CURSOR],
+                [*at_slug, LIMIT, POSITION],
                 {"200": json_body("RevisionPage", "A page of revisions."), **read_errors},
                 scope="preview",
             ),

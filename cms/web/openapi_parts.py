@@ -6,8 +6,11 @@ An operation names every status it can answer; a problem response is always `app
 
 from typing import Any
 
-from cms.core.article import ARTICLE_FIELDS
+from pydantic import TypeAdapter
+
+from cms.core.article import ARTICLE_FIELDS, Locale
 from cms.core.render import FORMATS
+from cms.core.text import SERVER_ID_PATTERN
 from cms.web.openapi_schemas import REF
 
 PUBLIC: list[dict[str, list[str]]] = []
@@ -21,7 +24,9 @@ def param(name: str, where: str, description: str, schema: dict[str, Any], requi
 
 SLUG = param("slug", "path", "The article's slug.", {"type": "string"}, required=True)
 ANCHOR = param("anchor", "path", "The section's anchor ('intro' for a leading section).", {"type": "string"}, True)
-LOCALE = param("locale", "query", "Language tag; the site's default locale when absent.", {"type": "string"})
+LOCALE = param(
+    "locale", "query", "Language tag; the site's default locale when absent.", TypeAdapter(Locale).json_schema()
+)
 FORMAT = param(
     "format",
     "query",
@@ -34,10 +39,20 @@ FIELDS = param(
     "query",
     f"Comma-separated top-level fields of the JSON format ({', '.join(ARTICLE_FIELDS)}); the response then has "
     "those fields only (`ArticleFields`). Not with another `format`.",
-    {"type": "string"},
+    {"type": "string", "pattern": f"^({'|'.join(ARTICLE_FIELDS)})(,({'|'.join(ARTICLE_FIELDS)}))*$"},
 )
 LIMIT = param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
-CURSOR = param("cursor", "query", "The `next_cursor` of the previous page, unchanged.", {"type": "string"})
+CURSOR = param(
+    "cursor", "query", "The `next_cursor` of the previous page, unchanged.", {"type": "string", "minLength": 1}
+)
+POSITION = param(
+    "cursor",
+    "query",
+    "The `next_cursor` of the previous page, unchanged: a whole number.",
+    {"type": "string", "pattern": r"^0*[1-9][0-9]{0,8}$"},
+)
+SERVER_ID = {"type": "string", "pattern": SERVER_ID_PATTERN}
+"""The schema of an id the server made (a token's, webhook's, delivery's, asset's): 32 hexadecimal digits."""
 PREVIEW = param(
     "preview",
     "query",

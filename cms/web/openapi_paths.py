@@ -11,12 +11,13 @@ from cms.web.openapi_articles import delivery, editing, revisions
 from cms.web.openapi_parts import (
     BAD_QUERY,
     BAD_TOKEN,
-    CURSOR,
     LIMIT,
     NO_CONTENT,
     NOT_MODIFIED,
     OPTIONAL_TOKEN,
+    POSITION,
     PUBLIC,
+    SERVER_ID,
     TOKEN,
     json_body,
     op,
@@ -28,7 +29,7 @@ from cms.web.openapi_parts import (
 
 
 def tokens() -> dict[str, Any]:
-    token_id = param("id", "path", "The token's id.", {"type": "string"}, required=True)
+    token_id = param("id", "path", "The token's id.", SERVER_ID, required=True)
     return {
         "/api/v1/tokens": {
             "get": op(
@@ -69,8 +70,8 @@ def tokens() -> dict[str, Any]:
 
 
 def webhooks() -> dict[str, Any]:
-    webhook_id = param("id", "path", "The subscription's id.", {"type": "string"}, required=True)
-    delivery_id = param("delivery", "path", "The delivery's id.", {"type": "string"}, required=True)
+    webhook_id = param("id", "path", "The subscription's id.", SERVER_ID, required=True)
+    delivery_id = param("delivery", "path", "The delivery's id.", SERVER_ID, required=True)
     admin = write_errors(slug=False, body=False)
     no_webhook = {"404": problem("No such subscription.")}
     return {
@@ -125,7 +126,7 @@ def webhooks() -> dict[str, Any]:
                 "Webhooks",
                 "A subscription's deliveries, newest first, with every attempt",
                 TOKEN,
-                [webhook_id, LIMIT, CURSOR],
+                [webhook_id, LIMIT, POSITION],
                 {"200": json_body("DeliveryPage", "A page of deliveries."), **admin, **no_webhook},
                 scope="admin",
             ),
@@ -148,13 +149,17 @@ def webhooks() -> dict[str, Any]:
     }
 
 
+REF_STREAM = {"$ref": "#/components/schemas/StreamEvent"}
+"""What each message of the stream is (`contentSchema`: the schema of what the string holds)."""
+
+
 def events() -> dict[str, Any]:
     since = param(
         "since",
         "query",
         "An event id or `next_cursor` this service gave, or `latest`; absent: from the oldest event kept (feed) or "
         "live events only (stream).",
-        {"type": "string"},
+        {"type": "string", "pattern": "^(latest|[0-7][0-9a-f]{15})$"},
     )
     limit = param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100})
     last_event_id = param(
@@ -186,8 +191,9 @@ def events() -> dict[str, Any]:
                 [since, last_event_id],
                 {
                     "200": {
-                        "description": "An endless text/event-stream, with a comment line at least every 15 s.",
-                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        "description": "An endless text/event-stream of `StreamEvent` messages (an event of the log "
+                        "or `reset`), with a comment line at least every 15 s.",
+                        "content": {"text/event-stream": {"schema": {"type": "string", "contentSchema": REF_STREAM}}},
                     },
                     "400": BAD_QUERY,
                     "401": BAD_TOKEN,
@@ -198,7 +204,7 @@ def events() -> dict[str, Any]:
 
 
 def assets() -> dict[str, Any]:
-    asset_id = param("id", "path", "The asset's id (32 hexadecimal digits).", {"type": "string"}, required=True)
+    asset_id = param("id", "path", "The asset's id (32 hexadecimal digits).", SERVER_ID, required=True)
     no_asset = {"404": problem("No such asset.")}
     upload_body = {
         "required": True,
@@ -260,7 +266,7 @@ def assets() -> dict[str, Any]:
                 "Assets",
                 "Uploaded assets, newest first",
                 TOKEN,
-                [LIMIT, CURSOR],
+                [LIMIT, POSITION],
                 {"200": json_body("AssetPage", "A page of assets."), **write_errors(slug=False, body=False)},
                 scope="preview` or `write",
             ),

@@ -25,7 +25,7 @@ from cms.services.revisions import RevisionDetail, RevisionPage
 from cms.services.webhooks import CreatedWebhook, DeliveryInfo, DeliveryPage, NewWebhook, WebhookList, WebhookPatch
 from cms.web.history import CreatedToken, NewToken, TokenList
 from cms.web.management import NewSection, PublishRequest
-from cms.web.schemas import ChangesPage, PortableTextBlock, Problem, SiteInfo
+from cms.web.schemas import ChangesPage, PortableTextBlock, Problem, SiteInfo, StreamEvent
 
 REF = "#/components/schemas/"
 
@@ -44,6 +44,7 @@ SERVED: list[type[BaseModel]] = [
     Asset,
     AssetPage,
     ChangesPage,
+    StreamEvent,
     SiteInfo,
 ]
 ACCEPTED: list[type[BaseModel]] = [

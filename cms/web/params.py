@@ -1,16 +1,20 @@
-"""Query parameters, parsed strictly: an unknown name, a repeated one or a bad value answers 400 naming it.
+"""Query and path parameters, parsed strictly: an unknown name, a repeated one or a bad value answers 400 naming it.
 
-Nothing is clamped silently: `limit=500` is an error, not 100.
+Every route parses its numbers and ids here, by shape and size, before anything reaches a service or a column:
+`limit`, `position` (a numeric keyset cursor), `version` (a revision number in the path) and `server_id` (a
+token's, webhook's or delivery's id in the path). Nothing is clamped silently: `limit=500` is an error, not 100.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from pydantic import TypeAdapter, ValidationError
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from cms.core.article import Locale
-from cms.core.numbers import whole_number
+from cms.core.errors import NotFound
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import FORMATS, Format
+from cms.core.text import is_server_id
 from cms.web.problems import bad_parameter
 
 _LOCALE = TypeAdapter(Locale)
@@ -63,12 +67,50 @@ def fields(params: dict[str, str], known: Collection[str], default: Collection[s
     return set(names)
 
 
+def shown(raw: str) -> str:
+    """A client's value as quoted back in a message: cut at 40 characters, so a huge one is not echoed whole."""
+    return repr(raw if len(raw) <= 40 else raw[:40] + "…")
+
+
+def positive_number(raw: str, maximum: int = MAX_VERSION) -> int | None:
+    """'42' -> 42; None unless ASCII digits from 1 to `maximum` (leading zeros allowed, any length refused cheaply).
+
+    The one parse of a client's number for every route: `cms.core.numbers.whole_number` with 0 refused, since
+    every number a client sends (a page size, a version, a row position) starts at 1.
+    """
+    return whole_number(raw, maximum) or None
+
+
 def limit(params: dict[str, str], default: int = 20, maximum: int = 100) -> int:
     raw = params.get("limit")
     if raw is None:
         return default
-    number = whole_number(raw, maximum)
-    if not number:
-        shown = raw if len(raw) <= 20 else raw[:20] + "…"
-        raise bad_parameter("limit", f"limit {shown!r} is out of range: use a whole number from 1 to {maximum}")
+    if (number := positive_number(raw, maximum)) is None:
+        raise bad_parameter("limit", f"limit {shown(raw)} is out of range: use a whole number from 1 to {maximum}")
     return number
+
+
+def position(params: Mapping[str, str], name: str = "cursor") -> int | None:
+    """A numeric keyset cursor (a revision's version, a delivery's row), as a `next_cursor` gave it; None if absent."""
+    raw = params.get(name)
+    if raw is None:
+        return None
+    if (number := positive_number(raw)) is None:
+        raise bad_parameter(name, f"{name} {shown(raw)} is not one this API returned: pass next_cursor unchanged")
+    return number
+
+
+def version(connection: HTTPConnection, name: str = "n") -> int:
+    """A revision number in the path: 1, 2, …"""
+    raw: str = connection.path_params[name]
+    if (number := positive_number(raw)) is None:
+        raise bad_parameter(name, f"revision {shown(raw)} is not a version number: use 1, 2, …")
+    return number
+
+
+def server_id(connection: HTTPConnection, name: str, what: str) -> str:
+    """An id the server made (a token's, webhook's, delivery's) in the path: any other shape names nothing, 404."""
+    raw: str = connection.path_params[name]
+    if not is_server_id(raw):
+        raise NotFound(f"no {what} has id {shown(raw)}: ids are 32 hexadecimal digits, as this API gave them")
+    return raw

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from cms.core.events import TYPES
+
 
 class SiteInfo(BaseModel):
     name: str | None
@@ -50,6 +52,18 @@ class ChangeEvent(BaseModel):
     type: str
     timestamp: str
     data: EventData
+
+
+StreamEventName = Literal[*TYPES, "reset"]  # type: ignore[valid-type]
+
+
+class StreamEvent(BaseModel):
+    """One message of the stream `GET /api/v1/events`: an event of the log (`event` its type, `data` the
+    `ChangeEvent` JSON) or `reset` (`data` `{}`, no `id`): events were missed, re-read what you need."""
+
+    id: str | SkipJsonSchema[None] = Field(default=None, description="The event's id; absent on `reset`.")
+    event: StreamEventName
+    data: str = Field(description="JSON: the `ChangeEvent`, or `{}` for `reset`.")
 
 
 class ChangesPage(BaseModel):

@@ -4,19 +4,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services import webhooks
 from cms.services.webhooks import NewWebhook, WebhookPatch
 from cms.web import auth, bodies, params
-from cms.web.problems import bad_parameter
 from cms.web.responses import json_response
 
 PRIVATE = {"Cache-Control": "private, no-store"}
-MAX_CURSOR = MAX_VERSION
 
 
 def _target(request: Request) -> tuple[bool, webhooks.Resolve]:
     return request.app.state.settings.webhook_allow_private, request.app.state.webhook_resolve
+
+
+def _webhook_id(request: Request) -> str:
+    return params.server_id(request, "id", "webhook")
 
 
 async def create_webhook(request: Request) -> Response:
@@ -37,33 +38,30 @@ async def list_webhooks(request: Request) -> Response:
 async def update_webhook(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
+    uid = _webhook_id(request)
     patch = await bodies.model(request, WebhookPatch)
-    updated = await webhooks.update(request.path_params["id"], patch, *_target(request))
+    updated = await webhooks.update(uid, patch, *_target(request))
     return json_response(updated.model_dump(mode="json"), headers=PRIVATE)
 
 
 async def delete_webhook(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    await webhooks.delete(request.path_params["id"])
+    await webhooks.delete(_webhook_id(request))
     return Response(status_code=204)
 
 
 async def list_deliveries(request: Request) -> Response:
     await auth.require(request, "admin")
     query = params.query(request, ("limit", "cursor"))
-    cursor = query.get("cursor")
-    before = whole_number(cursor, MAX_CURSOR) if cursor is not None else None
-    if cursor is not None and not before:
-        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
-    page = await webhooks.deliveries(request.path_params["id"], params.limit(query), before)
+    page = await webhooks.deliveries(_webhook_id(request), params.limit(query), params.position(query))
     return json_response(page.model_dump(mode="json"), headers=PRIVATE)
 
 
 async def redeliver(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    delivery = await webhooks.redeliver(request.path_params["id"], request.path_params["delivery"])
+    delivery = await webhooks.redeliver(_webhook_id(request), params.server_id(request, "delivery", "delivery"))
     request.app.state.webhook_dispatcher.on_events([])  # this worker sends it at once
     return json_response(delivery.model_dump(mode="json"), 202, PRIVATE)
 

@@ -71,3 +71,38 @@ async def test_admin_forms_with_bad_values_show_the_error(client, person, sign_i
     assert unknown.status_code == 404
     assert no_scope.status_code == 422
     assert revoke.status_code == 404
+
+
+HOSTILE_NUMBERS = ("0" * 10_000 + "1x", "9" * 5_000, "-1", "1x")
+
+
+async def test_hostile_numbers_in_page_paths_and_cursors_are_error_pages(client, signed_in):
+    await new_article(client)
+    page = await client.get("/admin")
+
+    for value in HOSTILE_NUMBERS:
+        restore = await client.post(f"/admin/articles/hello/revisions/{value}/restore", data={"csrf": csrf_of(page)})
+        history = await client.get("/admin/articles/hello/revisions", params={"cursor": value})
+        assert (restore.status_code, history.status_code) == (404, 400)
+        assert "is not a version number: use 1, 2, …" in restore.text
+        assert "is not one this page made" in history.text
+
+
+async def test_hostile_ids_and_cursors_on_the_webhook_and_token_pages_are_error_pages(client, person, sign_in):
+    await sign_in(await person("admin"))
+    csrf = csrf_of(await client.get("/admin/webhooks"))
+    some_id = "0123456789abcdef" * 2
+
+    for value in (*HOSTILE_NUMBERS, "F" * 32, "f" * 33):
+        deliveries = await client.get(f"/admin/webhooks/{value}")
+        changes = [
+            await client.post(f"/admin/webhooks/{value}/{done}", data={"csrf": csrf}) for done in ("enable", "delete")
+        ]
+        redeliver = await client.post(f"/admin/webhooks/{some_id}/deliveries/{value}/redeliver", data={"csrf": csrf})
+        revoke = await client.post(f"/admin/tokens/{value}/revoke", data={"csrf": csrf})
+        statuses = [deliveries.status_code, *(change.status_code for change in changes), redeliver.status_code]
+        assert (value[:8], statuses, revoke.status_code) == (value[:8], [404] * 4, 404)
+        assert "ids are 32 hexadecimal digits" in deliveries.text
+    for cursor in HOSTILE_NUMBERS:
+        older = await client.get(f"/admin/webhooks/{some_id}", params={"cursor": cursor})
+        assert (cursor[:8], older.status_code) == (cursor[:8], 400)

@@ -601,7 +601,12 @@ REQUIRED: dict[str, dict[str, st.SearchStrategy[Any]]] = {
 OPTIONAL: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "quote": {"cite": NAME},
     "code": {"language": st.sampled_from(["python", "c++", "bad lang"])},
-    "image": {"asset_id": st.sampled_from(["a1", "a2"]), "src": URL, "caption": NAME, "width": st.integers(0, 9)},
+    "image": {
+        "asset_id": st.sampled_from(["a1" * 16, "a2" * 16]),
+        "src": URL,
+        "caption": NAME,
+        "width": st.integers(0, 9),
+    },
     "embed": {"title": NAME},
     "table": {"header_row": st.booleans()},
 }

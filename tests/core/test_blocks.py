@@ -385,12 +385,12 @@ def test_nul_in_code_is_refused():
 
 
 def test_a_minimal_asset_image_is_accepted():
-    block = accepted({"type": "image", "asset_id": "a1", "alt": ""})
+    block = accepted({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "alt": ""})
 
     assert block == {
         "id": None,
         "type": "image",
-        "asset_id": "a1",
+        "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1",
         "src": None,
         "alt": "",
         "caption": None,
@@ -429,7 +429,9 @@ def test_a_full_external_image_is_accepted():
 
 
 def test_an_image_with_both_asset_id_and_src_is_refused():
-    errors = errors_of({"type": "image", "asset_id": "a1", "src": "https://example.com/a.png", "alt": ""})
+    errors = errors_of(
+        {"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "src": "https://example.com/a.png", "alt": ""}
+    )
 
     assert errors == error("", "an image needs exactly one of 'asset_id' or 'src'")
 
@@ -441,7 +443,7 @@ def test_an_image_with_neither_asset_id_nor_src_is_refused():
 
 
 def test_an_image_without_alt_is_refused():
-    errors = errors_of({"type": "image", "asset_id": "a1"})
+    errors = errors_of({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"})
 
     assert errors == error("/alt", "Field required")
 
@@ -471,7 +473,7 @@ def test_an_image_src_that_is_not_https_is_refused(src):
 
 @pytest.mark.parametrize("size", [0, -1, 100_001])
 def test_an_image_size_out_of_range_is_refused(size):
-    errors = errors_of({"type": "image", "asset_id": "a1", "alt": "", "width": size})
+    errors = errors_of({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "alt": "", "width": size})
 
     message = (
         "Input should be greater than or equal to 1" if size < 1 else "Input should be less than or equal to 100000"
@@ -480,19 +482,19 @@ def test_an_image_size_out_of_range_is_refused(size):
 
 
 def test_an_image_height_given_as_a_string_is_refused():
-    errors = errors_of({"type": "image", "asset_id": "a1", "alt": "", "height": "600"})
+    errors = errors_of({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "alt": "", "height": "600"})
 
     assert errors == error("/height", "Input should be a valid integer")
 
 
 def test_an_over_long_alt_is_refused():
-    errors = errors_of({"type": "image", "asset_id": "a1", "alt": "a" * 1_001})
+    errors = errors_of({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "alt": "a" * 1_001})
 
     assert errors == error("/alt", "String should have at most 1000 characters")
 
 
 def test_an_unknown_image_field_is_refused():
-    errors = errors_of({"type": "image", "asset_id": "a1", "alt": "", "title": "x"})
+    errors = errors_of({"type": "image", "asset_id": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "alt": "", "title": "x"})
 
     assert errors == error("/title", "Extra inputs are not permitted")
 

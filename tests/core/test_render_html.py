@@ -92,17 +92,32 @@ def test_code_without_language_has_no_class() -> None:
 
 
 def test_an_asset_image_the_server_has_not_measured_points_at_the_assets_short_url() -> None:
-    image = {"type": "image", "asset_id": "f00d", "alt": "A cat", "caption": "Cat & co", "width": 640, "height": 480}
+    image = {
+        "type": "image",
+        "asset_id": "f00dcafef00dcafef00dcafef00dcafe",
+        "alt": "A cat",
+        "caption": "Cat & co",
+        "width": 640,
+        "height": 480,
+    }
 
     assert body(image) == (
-        '<figure><img src="/api/v1/assets/f00d" alt="A cat" width="640" height="480" loading="lazy" decoding="async">'
+        '<figure><img src="/api/v1/assets/f00dcafef00dcafef00dcafef00dcafe" alt="A cat" width="640" height="480" '
+        'loading="lazy" decoding="async">'
         "<figcaption>Cat &amp; co</figcaption></figure>\n"
     )
 
 
 def test_an_asset_image_has_a_srcset_of_the_allowed_widths_below_its_own_and_its_own() -> None:
-    url = "/api/v1/assets/f00d/cat.jpg"
-    image = {"type": "image", "asset_id": "f00d", "alt": "A cat", "width": 1000, "height": 750, "url": url}
+    url = "/api/v1/assets/f00dcafef00dcafef00dcafef00dcafe/cat.jpg"
+    image = {
+        "type": "image",
+        "asset_id": "f00dcafef00dcafef00dcafef00dcafe",
+        "alt": "A cat",
+        "width": 1000,
+        "height": 750,
+        "url": url,
+    }
 
     assert body(image) == (
         f'<figure><img src="{url}" srcset="{url}?w=320 320w, {url}?w=640 640w, {url}?w=960 960w, {url} 1000w"'
@@ -112,8 +127,15 @@ def test_an_asset_image_has_a_srcset_of_the_allowed_widths_below_its_own_and_its
 
 
 def test_the_srcset_follows_the_configured_widths() -> None:
-    url = "/api/v1/assets/f00d/cat.jpg"
-    image = {"type": "image", "asset_id": "f00d", "alt": "", "width": 1000, "height": 750, "url": url}
+    url = "/api/v1/assets/f00dcafef00dcafef00dcafef00dcafe/cat.jpg"
+    image = {
+        "type": "image",
+        "asset_id": "f00dcafef00dcafef00dcafef00dcafe",
+        "alt": "",
+        "width": 1000,
+        "height": 750,
+        "url": url,
+    }
     section = article(image, heading=None).sections[0]
 
     rendered = html.section(section, image_widths=(500, 2000)).decode()

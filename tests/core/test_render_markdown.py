@@ -184,7 +184,10 @@ def test_image_is_a_paragraph_with_caption_as_title() -> None:
 
 
 def test_asset_image_points_at_the_asset_url() -> None:
-    assert body({"type": "image", "asset_id": "f00d", "alt": ""}) == "![](/api/v1/assets/f00d)\n"
+    assert (
+        body({"type": "image", "asset_id": "f00dcafef00dcafef00dcafef00dcafe", "alt": ""})
+        == "![](/api/v1/assets/f00dcafef00dcafef00dcafef00dcafe)\n"
+    )
 
 
 def test_embed_is_an_autolink_alone_in_its_paragraph() -> None:

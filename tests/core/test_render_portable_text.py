@@ -134,7 +134,14 @@ def test_list_is_one_block_per_item_with_list_item_and_level() -> None:
 
 def test_other_blocks_are_custom_types_carrying_their_fields() -> None:
     blocks = body(
-        {"id": "b1", "type": "image", "asset_id": "f00d", "alt": "A cat", "width": 640, "height": 480},
+        {
+            "id": "b1",
+            "type": "image",
+            "asset_id": "f00dcafef00dcafef00dcafef00dcafe",
+            "alt": "A cat",
+            "width": 640,
+            "height": 480,
+        },
         {"id": "b2", "type": "code", "code": "x = 1", "language": "python"},
         {"id": "b3", "type": "embed", "url": "https://youtu.be/x"},
         {"id": "b4", "type": "callout", "tone": "tip", "spans": "Try"},
@@ -143,7 +150,14 @@ def test_other_blocks_are_custom_types_carrying_their_fields() -> None:
     )
 
     assert blocks == [
-        {"_type": "image", "_key": "b1", "asset_id": "f00d", "alt": "A cat", "width": 640, "height": 480},
+        {
+            "_type": "image",
+            "_key": "b1",
+            "asset_id": "f00dcafef00dcafef00dcafef00dcafe",
+            "alt": "A cat",
+            "width": 640,
+            "height": 480,
+        },
         {"_type": "code", "_key": "b2", "code": "x = 1", "language": "python"},
         {"_type": "embed", "_key": "b3", "url": "https://youtu.be/x"},
         {"_type": "callout", "_key": "b4", "tone": "tip", "spans": [{"text": "Try", "marks": []}]},

@@ -193,3 +193,52 @@ async def test_an_unknown_asset_in_a_section_body_answers_422_at_the_path_in_tha
 
     assert response.status_code == 422
     assert [error["path"] for error in response.json()["errors"]] == ["blocks/0"]
+
+
+_NOT_ASSET_IDS = ["a" * 33, "a" * 64, "a" * 31, "A" * 32, "g" * 32, "0" * 31 + "-"]
+_IMAGE = {"type": "image", "alt": ""}
+
+
+def _not_an_asset_id(value: str) -> str:
+    shown = value if len(value) <= 60 else value[:60] + "…"  # a long value is cut in the message
+    return f"asset_id {shown!r} is not an asset id: use the 32 hexadecimal digits of an uploaded asset's id"
+
+
+async def _write(client: httpx.AsyncClient, editor: dict[str, str], how: str, block: dict[str, Any]) -> httpx.Response:
+    """One write of `block` by `how`, to an article 'cats' that exists (except for a create)."""
+    if how != "create":
+        created = await client.post("/api/v1/articles", json=with_image({"type": "divider"}), headers=editor)
+        assert created.status_code == 201
+    match = {"If-Match": "*"}
+    if how == "create":
+        return await client.post("/api/v1/articles", json=with_image(block), headers=editor)
+    if how == "replace":
+        return await client.put("/api/v1/articles/cats", json=with_image(block), headers=editor | match)
+    if how == "patch":
+        patch = {"sections": [{"heading": "A cat", "blocks": [block]}]}
+        return await client.patch(
+            "/api/v1/articles/cats",
+            content=orjson.dumps(patch),
+            headers=editor | match | {"Content-Type": "application/merge-patch+json"},
+        )
+    section = {"heading": "More", "blocks": [block]}
+    if how == "add section":
+        return await client.post("/api/v1/articles/cats/sections", json=section, headers=editor | match)
+    return await client.put("/api/v1/articles/cats/sections/a-cat", json=section, headers=editor | match)
+
+
+@pytest.mark.parametrize("how", ["create", "replace", "patch", "add section", "replace section"])
+@pytest.mark.parametrize("value", _NOT_ASSET_IDS, ids=lambda value: f"{value[:3]}…x{len(value)}")
+async def test_an_asset_id_not_shaped_like_one_answers_422_at_its_path_and_changes_nothing(
+    client: httpx.AsyncClient, editor: dict[str, str], how: str, value: str
+):
+    response = await _write(client, editor, how, _IMAGE | {"asset_id": value})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    prefix = "" if how.endswith("section") else "sections/0/"
+    assert response.json()["errors"] == [{"path": f"{prefix}blocks/0/asset_id", "message": _not_an_asset_id(value)}]
+    draft = await client.get("/api/v1/articles/cats", params={"preview": "true"}, headers=editor)
+    expected = 404 if how == "create" else 200
+    assert draft.status_code == expected
+    assert draft.status_code == 404 or draft.json()["version"] == 1

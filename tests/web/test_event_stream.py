@@ -85,6 +85,17 @@ async def test_since_replays_like_last_event_id(client, publish):
     assert [orjson.loads(m["data"])["data"]["slug"] for m in parse(response.text)] == ["missed"]
 
 
+async def test_since_latest_streams_only_events_after_it_like_the_feed(client, publish):
+    await publish(title="Before")
+
+    response = await _stream_while(client, lambda: publish(title="During"), params={"since": "latest"})
+
+    assert response.status_code == 200
+    messages = parse(response.text)
+    assert [orjson.loads(m["data"])["data"]["slug"] for m in messages] == ["during"]
+    assert messages[0]["id"] == event_id(await events.latest())
+
+
 async def test_last_event_id_wins_over_since_on_reconnection(client, publish):
     await publish(title="First")
     first = await events.latest()

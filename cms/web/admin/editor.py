@@ -20,13 +20,13 @@ from cms.core.article import Article, ArticleInput
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
-from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web import params
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
+from cms.web.problems import Problem
 
 ARTICLES_PER_PAGE = 100
 REVISIONS_PER_PAGE = 50  # each with its differences from the current draft
@@ -351,8 +351,9 @@ async def history(request: Request, session: Session) -> Response:
 async def _history(request: Request, session: Session, alert: str = "", status: int = 200) -> Response:
     slug, locale = request.path_params["slug"], locale_of(request)
     cursor = request.query_params.get("cursor")
-    before = whole_number(cursor, MAX_VERSION) if cursor is not None else None
-    if cursor is not None and not before:  # versions start at 1
+    try:
+        before = params.position(request.query_params)
+    except Problem:
         return error_page(request, session, 400, "No such page", _bad_cursor(cursor))
     try:
         current, tag = await drafts.read(slug, locale)
@@ -383,20 +384,18 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
 @signed_in("write")
 async def restore(request: Request, session: Session) -> Response:
     slug, locale = request.path_params["slug"], locale_of(request)
-    version = params_version(request.path_params["version"])
     etag = str((await request.form()).get("etag", ""))
     try:
+        version = params.version(request, "version")
         article = await revisions.restore(slug, locale, version, [etag], session.user.email)
     except StaleDraft:
         alert = "Somebody saved this article since this page was loaded: look at the revisions again, then restore."
         return await _history(request, session, alert=alert, status=409)
     except (NotFound, Moved) as exc:
         return error_page(request, session, 404, "Not found", str(exc))
+    except Problem as exc:
+        return error_page(request, session, 404, "Not found", exc.detail)
     return RedirectResponse(edit_url(request, article.slug, locale, done="restored"), status_code=303)
-
-
-def params_version(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
 
 
 routes = [

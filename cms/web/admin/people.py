@@ -7,6 +7,7 @@ from starlette.routing import Route
 from cms.core.errors import Conflict, InvalidContent, NotFound
 from cms.services import tokens, users
 from cms.services.sessions import Session
+from cms.web import params
 from cms.web.admin.render import page, reasons
 from cms.web.admin.session import signed_in
 
@@ -34,7 +35,7 @@ async def token_create(request: Request, session: Session) -> Response:
 @signed_in("admin")
 async def token_revoke(request: Request, session: Session) -> Response:
     try:
-        await tokens.revoke(request.path_params["token_id"])
+        await tokens.revoke(params.server_id(request, "token_id", "active token"))
     except NotFound as exc:
         return await _tokens_page(request, session, 404, name="", alert=reasons(exc))
     return RedirectResponse("/admin/tokens", status_code=303)

@@ -11,12 +11,13 @@ from starlette.routing import Route
 from cms.core.blocks import error_list
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.events import TYPES
-from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services import webhooks
 from cms.services.sessions import Session
 from cms.services.webhooks import NewWebhook, WebhookPatch
+from cms.web import params
 from cms.web.admin.render import error_page, page
 from cms.web.admin.session import signed_in
+from cms.web.problems import Problem
 
 LIST = "/admin/webhooks"
 DONE = {
@@ -30,6 +31,10 @@ DELIVERIES_PER_PAGE = 20
 
 def _target(request: Request) -> tuple[bool, webhooks.Resolve]:
     return request.app.state.settings.webhook_allow_private, request.app.state.webhook_resolve
+
+
+def _webhook_id(request: Request) -> str:
+    return params.server_id(request, "id", "webhook")
 
 
 async def _list_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:
@@ -65,10 +70,11 @@ async def webhook_create(request: Request, session: Session) -> Response:
 
 async def _change(request: Request, session: Session, done: str) -> Response:
     try:
+        uid = _webhook_id(request)
         if done == "deleted":
-            await webhooks.delete(request.path_params["id"])
+            await webhooks.delete(uid)
         else:
-            await webhooks.update(request.path_params["id"], WebhookPatch(enabled=done == "enabled"), *_target(request))
+            await webhooks.update(uid, WebhookPatch(enabled=done == "enabled"), *_target(request))
     except NotFound as exc:
         return error_page(request, session, 404, "No such webhook", str(exc))
     return RedirectResponse(f"{LIST}?done={done}", status_code=303)
@@ -91,13 +97,16 @@ async def webhook_delete(request: Request, session: Session) -> Response:
 
 @signed_in("admin")
 async def webhook_deliveries(request: Request, session: Session) -> Response:
-    uid, cursor = request.path_params["id"], request.query_params.get("cursor")
-    before = whole_number(cursor, MAX_VERSION) if cursor else None
     try:
+        before = params.position(request.query_params)
+    except Problem as exc:
+        return error_page(request, session, exc.status, "No such page", exc.detail)
+    try:
+        uid = _webhook_id(request)
         subscription = next((w for w in (await webhooks.list_all()).items if w.id == uid), None)
         if subscription is None:
             raise NotFound(f"no webhook has id {uid!r}")
-        listed = await webhooks.deliveries(uid, DELIVERIES_PER_PAGE, before or None)
+        listed = await webhooks.deliveries(uid, DELIVERIES_PER_PAGE, before)
     except NotFound as exc:
         return error_page(request, session, 404, "No such webhook", str(exc))
     notice = DONE.get(request.query_params.get("done", ""), "")
@@ -109,9 +118,9 @@ async def webhook_deliveries(request: Request, session: Session) -> Response:
 
 @signed_in("admin")
 async def webhook_redeliver(request: Request, session: Session) -> Response:
-    uid = request.path_params["id"]
     try:
-        await webhooks.redeliver(uid, request.path_params["delivery"])
+        uid = _webhook_id(request)
+        await webhooks.redeliver(uid, params.server_id(request, "delivery", "delivery"))
     except NotFound as exc:
         return error_page(request, session, 404, "No such delivery", str(exc))
     request.app.state.webhook_dispatcher.on_events([])  # this worker sends it at once, as the API's redeliver does
