@@ -160,7 +160,7 @@ async def serve_asset(request: Request) -> Response:
         assets.forget(asset.id)
         raise NotFound(f"no asset has id {asset.id!r}") from None
     response = _file_response(request, file, mime, headers)
-    if response.status_code == 200 and isinstance(response.body, bytes) and "range" not in request.headers:
+    if response.status_code == 200 and not isinstance(response, StreamingResponse) and "range" not in request.headers:
         not_modified = {k: v for k, v in headers.items() if k not in ("Content-Length", "Accept-Ranges")}
         _prepared(request).keep(
             request,
