@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services.assets import Assets, original_key
 from cms.web import auth, params, uploads
 from cms.web.http_cache import PreparedResponse, etag_matches
@@ -52,9 +53,10 @@ async def list_assets(request: Request) -> Response:
     await auth.require(request, "preview", "write")
     query = params.query(request, {"limit", "cursor"})
     cursor = query.get("cursor")
-    before = int(cursor) if cursor is not None and cursor.isascii() and cursor.isdigit() else None
-    if cursor is not None and (before is None or not 1 <= before <= 2**31 - 1):
-        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    before = whole_number(cursor, MAX_VERSION) if cursor is not None else None
+    if cursor is not None and not before:
+        shown = _shown(cursor)
+        raise bad_parameter("cursor", f"cursor {shown!r} is not one this API returned: pass next_cursor unchanged")
     page = await _assets(request).page(params.limit(query), before)
     return json_response(page.model_dump(mode="json"))
 
@@ -209,9 +211,10 @@ def _number(query: dict[str, str], name: str, low: int, high: int) -> int | None
     raw = query.get(name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
-        raise bad_parameter(name, f"{name} {raw!r} is out of range: use a whole number from {low} to {high}")
-    return int(raw)
+    number = whole_number(raw, high)
+    if number is None or number < low:
+        raise bad_parameter(name, f"{name} {_shown(raw)!r} is out of range: use a whole number from {low} to {high}")
+    return number
 
 
 def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[str, str]) -> Response:
@@ -257,13 +260,24 @@ def _range(request: Request, size: int, etag: str) -> tuple[int, int] | None:
     if match is None or match[1] == match[2] == "":
         return None
     if match[1] == "":  # the last n bytes
-        suffix = int(match[2])
-        return (max(0, size - suffix), size - 1) if suffix > 0 and size > 0 else (-1, -1)
-    start = int(match[1])
-    end = min(int(match[2]), size - 1) if match[2] else size - 1
-    if match[2] and int(match[2]) < start:
+        suffix = _position(match[2], size)
+        return (size - suffix, size - 1) if suffix > 0 and size > 0 else (-1, -1)
+    start = _position(match[1], size)
+    if match[2] and _position(match[2], size) < start:
         return None
+    end = min(_position(match[2], size), size - 1) if match[2] else size - 1
     return (start, end) if start < size else (-1, -1)
+
+
+def _position(digits: str, size: int) -> int:
+    """A byte position of a Range header: its value, or `size` for any past the end, however many digits it has."""
+    position = whole_number(digits, size)
+    return size if position is None else position
+
+
+def _shown(raw: str) -> str:
+    """A client's value as an error message repeats it: the first 20 characters of a long one."""
+    return raw if len(raw) <= 20 else raw[:20] + "…"
 
 
 routes = [
