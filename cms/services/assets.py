@@ -8,9 +8,11 @@ Variants are made once, in a thread, at most `image_jobs` at a time per worker, 
 """
 
 import asyncio
+import contextlib
+import errno
 import hashlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -86,7 +88,8 @@ class Upload:
     _hash: Any = field(init=False, default_factory=hashlib.sha256)
 
     def __post_init__(self) -> None:
-        self.file = self.store.spool()
+        with media_space():
+            self.file = self.store.spool()
 
     @property
     def path(self) -> Path:
@@ -103,14 +106,31 @@ class Upload:
         if len(self.head) < SNIFF_BYTES:
             self.head += chunk[: SNIFF_BYTES - len(self.head)]
         self._hash.update(chunk)
-        self.file.write(chunk)
+        with media_space():
+            self.file.write(chunk)
 
     def close(self) -> None:
-        self.file.close()
+        with media_space():
+            self.file.close()
 
     def discard(self) -> None:
-        self.file.close()
+        with contextlib.suppress(OSError):  # the last buffered bytes may not fit: they are thrown away anyway
+            self.file.close()
         self.path.unlink(missing_ok=True)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def media_space() -> Iterator[None]:
+    """A media disk (or quota) that is full raises Busy, a 503 to retry later, like a full database: not a bug."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        raise Busy("the media disk is full: retry once space has been freed") from None
 
 
 @dataclass(frozen=True)
@@ -144,7 +164,8 @@ class Assets:
         inspection = None
         if mime in IMAGE_TYPES:
             inspection = await asyncio.to_thread(_inspect, upload.path, mime, self.max_pixels)
-        self.store.put(original_key(upload.sha256), upload.path)
+        with media_space():
+            self.store.put(original_key(upload.sha256), upload.path)
         asset, created = await rows.create(
             rows.NewAsset(
                 uid=asset_id(upload.sha256),
@@ -200,7 +221,8 @@ class Assets:
             if self._running >= self.jobs:
                 VARIANTS.labels("busy").inc()
                 raise Busy("every image worker is busy making variants: retry in a moment")
-            await self._make(asset, variant, key)
+            with media_space():
+                await self._make(asset, variant, key)
         return key
 
     async def _make(self, asset: Asset, variant: Variant, key: str) -> None:
