@@ -143,8 +143,17 @@ class Inspection:
 class Assets:
     """One per worker: the store, the limits, the assets already read (they never change), the variant jobs."""
 
-    def __init__(self, store: MediaStore, max_bytes: int, max_pixels: int, jobs: int, widths: tuple[int, ...]) -> None:
-        self.store, self.max_bytes, self.max_pixels, self.jobs, self.widths = store, max_bytes, max_pixels, jobs, widths
+    def __init__(
+        self,
+        store: MediaStore,
+        max_bytes: int,
+        max_pixels: int,
+        jobs: int,
+        widths: tuple[int, ...],
+        qualities: tuple[int, ...],
+    ) -> None:
+        self.store, self.max_bytes, self.max_pixels, self.jobs = store, max_bytes, max_pixels, jobs
+        self.widths, self.qualities = widths, qualities
         self._known: OrderedDict[str, Asset] = OrderedDict()
         self._running = 0
         self._making: dict[str, asyncio.Event] = {}

@@ -20,7 +20,6 @@ from cms.web.responses import json_response
 
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"
-MAX_HEIGHT = 10_000
 SMALL_FILE = 1024 * 1024
 """Files up to this size are answered from one read; larger ones stream in chunks of this size."""
 _ASSET_ID = re.compile(r"[0-9a-f]{32}")
@@ -138,7 +137,7 @@ async def serve_asset(request: Request) -> Response:
     if not query:
         key, mime, etag = original_key(asset.sha256), asset.mime, f'"{asset.sha256}"'
     else:
-        wanted = _variant(query, asset, assets.widths)
+        wanted = _variant(query, asset, assets.widths, assets.qualities)
         try:
             key = await assets.variant(asset, wanted)
         except FileNotFoundError:  # the asset was deleted by another worker since this one read its row
@@ -177,19 +176,20 @@ def _encoded(status: int, headers: dict[str, str]) -> PreparedResponse:
     return PreparedResponse(status, Response(status_code=status, headers=headers).raw_headers)
 
 
-def _variant(query: dict[str, str], asset: Asset, widths: tuple[int, ...]) -> Variant:
-    """`?w=&h=&fit=&fm=&q=` checked one by one (400 naming the first bad one), then normalised by the core."""
-    width = _number(query, "w", 1, max(widths))
-    if width is not None and width not in widths:
-        raise bad_parameter("w", f"w {width} is not an allowed width: use one of {', '.join(map(str, widths))}")
-    height = _number(query, "h", 1, MAX_HEIGHT)
+def _variant(query: dict[str, str], asset: Asset, widths: tuple[int, ...], qualities: tuple[int, ...]) -> Variant:
+    """`?w=&h=&fit=&fm=&q=` checked one by one (400 naming the first bad one), then normalised by the core.
+
+    Each takes only a few values, so an asset has at most `max_variants(widths, qualities)` variant files.
+    """
+    width = _one_of(query, "w", widths, "width")
+    height = _one_of(query, "h", widths, "height")
     fit = query.get("fit", "contain")
     if fit not in ("contain", "cover"):
         raise bad_parameter("fit", f"fit {fit!r} is not known: use contain or cover")
     fmt = query.get("fm")
     if fmt is not None and fmt not in FORMATS:
         raise bad_parameter("fm", f"fm {fmt!r} is not a format variants are made in: use one of {', '.join(FORMATS)}")
-    quality = _number(query, "q", 1, 100)
+    quality = _one_of(query, "q", qualities, "quality")
     if width is None:
         if fmt is None:
             name = next(iter(query))
@@ -207,13 +207,15 @@ def _fit(value: str) -> Fit:
     return "cover" if value == "cover" else "contain"
 
 
-def _number(query: dict[str, str], name: str, low: int, high: int) -> int | None:
+def _one_of(query: dict[str, str], name: str, allowed: tuple[int, ...], what: str) -> int | None:
+    """The parameter's number, which must be one of `allowed`: 400 naming it otherwise; None when it is absent."""
     raw = query.get(name)
     if raw is None:
         return None
-    number = whole_number(raw, high)
-    if number is None or number < low:
-        raise bad_parameter(name, f"{name} {_shown(raw)!r} is out of range: use a whole number from {low} to {high}")
+    number = whole_number(raw, max(allowed))
+    if number not in allowed:
+        listed = ", ".join(map(str, allowed))
+        raise bad_parameter(name, f"{name} {_shown(raw)!r} is not an allowed {what}: use one of {listed}")
     return number
 
 
