@@ -242,3 +242,19 @@ async def test_a_big_resize_does_not_stall_other_requests(client: httpx.AsyncCli
     assert status == 200
     assert len(waits) > 1
     assert max(waits) < resize_seconds / 2
+
+
+async def test_a_variant_much_smaller_than_a_transparent_png_keeps_its_transparency(
+    client: httpx.AsyncClient, editor: dict[str, str]
+):
+    picture = Image.new("RGBA", (3000, 1000), (20, 90, 200, 255))
+    picture.paste((0, 0, 0, 0), (0, 0, 1500, 1000))  # the left half transparent
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    png = await _upload(client, editor, out.getvalue(), "half.png")
+
+    response = await client.get(png["url"], params={"w": 320, "fm": "png"})
+
+    variant = decoded(response)
+    assert (variant.size, variant.mode) == ((320, 107), "RGBA")
+    assert (variant.getpixel((40, 50)), variant.getpixel((280, 50))) == ((0, 0, 0, 0), (20, 90, 200, 255))
