@@ -38,7 +38,7 @@ async def upload_asset(request: Request) -> Response:
     assets = _assets(request)
     declared = request.headers.get("content-length", "")
     limit = assets.max_bytes + uploads.FORM_OVERHEAD + 4 * ALT_MAX
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and whole_number(declared, limit) is None:
         raise uploads.too_large(assets.max_bytes)
     async with uploads.received(assets, {"alt": ALT_MAX}) as form:
         await uploads.read(request, form)

@@ -97,3 +97,14 @@ async def test_a_range_with_ten_thousand_leading_zeros_is_that_position(client: 
 
     assert response.status_code == 206
     assert response.content == image(64, 32)[1:10]
+
+
+async def test_an_upload_declaring_a_length_of_thousands_of_digits_answers_413(
+    client: httpx.AsyncClient, editor: dict[str, str]
+):
+    body = b"--x\r\nContent-Disposition: form-data; name=file; filename=a.png\r\n\r\n" + image(8, 8) + b"\r\n--x--\r\n"
+    headers = {**editor, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": HUGE}
+
+    response = await client.post("/api/v1/assets", content=body, headers=headers)
+
+    assert response.status_code == 413
