@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import TypeAdapter, ValidationError
 
 from cms.core.article import Locale
-from cms.core.assets import DEFAULT_IMAGE_WIDTHS
+from cms.core.assets import DEFAULT_IMAGE_QUALITIES, DEFAULT_IMAGE_WIDTHS
+from cms.core.numbers import whole_number
 
 DEFAULT_DATABASE_URL = "sqlite://data/cms.sqlite3"
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
@@ -49,7 +50,10 @@ VARIABLES: dict[str, str] = {
     "CMS_MAX_IMAGE_PIXELS": (
         "Largest image accepted, in pixels (width x height), checked before decoding (default 40000000)"
     ),
-    "CMS_IMAGE_WIDTHS": "Comma-separated widths that image variants may have (default `320,640,960,1280,1920,2560`)",
+    "CMS_IMAGE_WIDTHS": "Comma-separated widths (and heights, `?h=`) that image variants may have "
+    "(default `320,640,960,1280,1920,2560`)",
+    "CMS_IMAGE_QUALITIES": "Comma-separated qualities (1-100) that lossy image variants may have, `?q=` "
+    "(default `50,75,90`)",
     "CMS_IMAGE_JOBS": "Image variants each worker makes at once; more requests answer 503 (default 2)",
     "CMS_EVENT_KEEPALIVE_SECONDS": "Seconds between keep-alive comments on an event stream (default 15)",
     "CMS_EVENT_STREAM_MAX_SECONDS": "Close each event stream after this long; clients reconnect (default 0: never)",
@@ -112,6 +116,7 @@ class Settings:
     max_asset_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS
+    image_qualities: tuple[int, ...] = DEFAULT_IMAGE_QUALITIES
     image_jobs: int = 2
     event_retention_days: int = 30
     event_keepalive_seconds: float = 15
@@ -144,7 +149,8 @@ class Settings:
             media_dir=env.get("CMS_MEDIA_DIR", "").strip() or cls.media_dir,
             max_asset_bytes=_int(env, "CMS_MAX_ASSET_BYTES", cls.max_asset_bytes, 1024),
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
-            image_widths=_widths(env),
+            image_widths=_numbers(env, "CMS_IMAGE_WIDTHS", DEFAULT_IMAGE_WIDTHS, MAX_IMAGE_WIDTH),
+            image_qualities=_numbers(env, "CMS_IMAGE_QUALITIES", DEFAULT_IMAGE_QUALITIES, 100),
             image_jobs=_int(env, "CMS_IMAGE_JOBS", cls.image_jobs, 1),
             event_retention_days=_int(env, "CMS_EVENT_RETENTION_DAYS", cls.event_retention_days, 1, 36500),
             event_keepalive_seconds=_int(env, "CMS_EVENT_KEEPALIVE_SECONDS", 15, 1),
@@ -307,17 +313,18 @@ def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
     return proxies
 
 
-def _widths(env: Mapping[str, str]) -> tuple[int, ...]:
-    raw = env.get("CMS_IMAGE_WIDTHS", "").strip()
+def _numbers(env: Mapping[str, str], name: str, default: tuple[int, ...], maximum: int) -> tuple[int, ...]:
+    """'640, 320,640' -> (320, 640): a set of whole numbers from 1 to `maximum`, sorted."""
+    raw = env.get(name, "").strip()
     if not raw:
-        return DEFAULT_IMAGE_WIDTHS
-    parts = [part.strip() for part in raw.split(",")]
-    if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= MAX_IMAGE_WIDTH for part in parts):
+        return default
+    numbers = [whole_number(part.strip(), maximum) for part in raw.split(",")]
+    if not all(numbers):
         raise ConfigError(
-            f"CMS_IMAGE_WIDTHS has value {raw!r}: use comma-separated whole numbers from 1 to {MAX_IMAGE_WIDTH}"
-            " (e.g. CMS_IMAGE_WIDTHS=320,640,1280)"
+            f"{name} has value {raw!r}: use comma-separated whole numbers from 1 to {maximum}"
+            f" (e.g. {name}={','.join(map(str, default))})"
         )
-    return tuple(sorted({int(part) for part in parts}))
+    return tuple(sorted({number for number in numbers if number}))
 
 
 def _is_locale(value: str) -> bool:

@@ -33,6 +33,7 @@ DEFAULT_QUALITY = {"image/webp": 80, "image/avif": 60, "image/jpeg": 82}
 """Used when `?q=` is absent; PNG and GIF are lossless and take no quality."""
 FILENAME_MAX = 100
 DEFAULT_IMAGE_WIDTHS = (320, 640, 960, 1280, 1920, 2560)
+DEFAULT_IMAGE_QUALITIES = (50, 75, 90)
 
 Fit = Literal["contain", "cover"]
 
@@ -135,6 +136,18 @@ def variant(
     mime = FORMATS[fmt] if fmt else original_mime
     default = DEFAULT_QUALITY.get(mime)
     return Variant(size[0], size[1], fit, mime, None if default is None else (quality or default))
+
+
+def max_variants(widths: tuple[int, ...], qualities: tuple[int, ...]) -> int:
+    """The most variant files one asset can have: (W + 1)² sizes x (3 (Q + 1) + 2) encodings; 686 by default.
+
+    `w` and `h` are each one of the W widths: a `contain` box comes to the original's size or one scaled to a width
+    or to a height (1 + 2W sizes), a `cover` box is any pair (W² sizes). WebP, AVIF and JPEG each take one of the
+    Q qualities or their default; PNG and the original's GIF take none.
+    """
+    sizes = (len(widths) + 1) ** 2
+    encodings = 3 * (len(qualities) + 1) + 2
+    return sizes * encodings
 
 
 def srcset_widths(original_width: int, widths: tuple[int, ...]) -> list[int]:

@@ -8,7 +8,8 @@ CMSError
 ├── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
 ├── TooLarge           an upload over CMS_MAX_ASSET_BYTES                  -> 413
 ├── UnsupportedType    an upload whose bytes are not an accepted type       -> 415
-└── Busy               every image worker of this process is busy           -> 503 (Retry-After)
+└── Busy               every image worker of this process is busy, or the  -> 503 (Retry-After)
+                       media disk is full
 """
 
 from dataclasses import dataclass, field

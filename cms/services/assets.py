@@ -8,9 +8,12 @@ Variants are made once, in a thread, at most `image_jobs` at a time per worker, 
 """
 
 import asyncio
+import contextlib
+import errno
 import hashlib
+import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -86,7 +89,8 @@ class Upload:
     _hash: Any = field(init=False, default_factory=hashlib.sha256)
 
     def __post_init__(self) -> None:
-        self.file = self.store.spool()
+        with media_space():
+            self.file = self.store.spool()
 
     @property
     def path(self) -> Path:
@@ -103,14 +107,31 @@ class Upload:
         if len(self.head) < SNIFF_BYTES:
             self.head += chunk[: SNIFF_BYTES - len(self.head)]
         self._hash.update(chunk)
-        self.file.write(chunk)
+        with media_space():
+            self.file.write(chunk)
 
     def close(self) -> None:
-        self.file.close()
+        with media_space():
+            self.file.close()
 
     def discard(self) -> None:
-        self.file.close()
+        with contextlib.suppress(OSError):  # the last buffered bytes may not fit: they are thrown away anyway
+            self.file.close()
         self.path.unlink(missing_ok=True)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def media_space() -> Iterator[None]:
+    """A media disk (or quota) that is full raises Busy, a 503 to retry later, like a full database: not a bug."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        raise Busy("the media disk is full: retry once space has been freed") from None
 
 
 @dataclass(frozen=True)
@@ -123,8 +144,17 @@ class Inspection:
 class Assets:
     """One per worker: the store, the limits, the assets already read (they never change), the variant jobs."""
 
-    def __init__(self, store: MediaStore, max_bytes: int, max_pixels: int, jobs: int, widths: tuple[int, ...]) -> None:
-        self.store, self.max_bytes, self.max_pixels, self.jobs, self.widths = store, max_bytes, max_pixels, jobs, widths
+    def __init__(
+        self,
+        store: MediaStore,
+        max_bytes: int,
+        max_pixels: int,
+        jobs: int,
+        widths: tuple[int, ...],
+        qualities: tuple[int, ...],
+    ) -> None:
+        self.store, self.max_bytes, self.max_pixels, self.jobs = store, max_bytes, max_pixels, jobs
+        self.widths, self.qualities = widths, qualities
         self._known: OrderedDict[str, Asset] = OrderedDict()
         self._running = 0
         self._making: dict[str, asyncio.Event] = {}
@@ -144,7 +174,8 @@ class Assets:
         inspection = None
         if mime in IMAGE_TYPES:
             inspection = await asyncio.to_thread(_inspect, upload.path, mime, self.max_pixels)
-        self.store.put(original_key(upload.sha256), upload.path)
+        with media_space():
+            self.store.put(original_key(upload.sha256), upload.path)
         asset, created = await rows.create(
             rows.NewAsset(
                 uid=asset_id(upload.sha256),
@@ -200,7 +231,8 @@ class Assets:
             if self._running >= self.jobs:
                 VARIANTS.labels("busy").inc()
                 raise Busy("every image worker is busy making variants: retry in a moment")
-            await self._make(asset, variant, key)
+            with media_space():
+                await self._make(asset, variant, key)
         return key
 
     async def _make(self, asset: Asset, variant: Variant, key: str) -> None:
@@ -358,24 +390,46 @@ def _make_variant(store: MediaStore, sha256: str, variant: Variant, key: str) ->
     """Decode, resize and encode in a worker thread, then store: the event loop never waits for pixels."""
     with store.open(original_key(sha256)) as source, Image.open(source) as image:
         orientation = image.getexif().get(_EXIF_ORIENTATION)
-        swap = orientation in (5, 6, 7, 8)
-        width, height = oriented(*image.size, orientation)
-        scale = max(variant.width / width, variant.height / height)
-        needed = (round(width * scale), round(height * scale))
-        image.draft("RGB", (needed[1], needed[0]) if swap else needed)  # JPEG: decode no larger than needed
-        shown = _transposed(image, orientation)
-        keep_alpha = variant.mime != "image/jpeg"
-        frame = _flattened(shown, keep_alpha) if variant.mime != "image/gif" else shown
-        size = (variant.width, variant.height)
-        if variant.fit == "cover":
-            resized = ImageOps.fit(frame, size, Image.Resampling.LANCZOS)
-        else:
-            resized = frame.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if frame.size != size else frame
-        output = store.spool()
-        try:
-            with output:
-                options = {"quality": variant.quality} if variant.quality is not None else {}
-                resized.save(output, format=PILLOW_FORMATS[variant.mime], **options)
-            store.put(key, Path(output.name))
-        finally:
-            Path(output.name).unlink(missing_ok=True)
+        reduced = _decoded_small(image, variant, orientation)
+    shown = _transposed(reduced, orientation)
+    keep_alpha = variant.mime != "image/jpeg"
+    frame = _flattened(shown, keep_alpha) if variant.mime != "image/gif" else shown
+    size = (variant.width, variant.height)
+    if variant.fit == "cover":
+        resized = ImageOps.fit(frame, size, Image.Resampling.LANCZOS)
+    else:
+        resized = frame.resize(size, Image.Resampling.LANCZOS) if frame.size != size else frame
+    output = store.spool()
+    try:
+        with output:
+            options = {"quality": variant.quality} if variant.quality is not None else {}
+            resized.save(output, format=PILLOW_FORMATS[variant.mime], **options)
+        store.put(key, Path(output.name))
+    finally:
+        Path(output.name).unlink(missing_ok=True)
+
+
+REDUCING_GAP = 3
+"""A whole-factor reduction leaves at least this many times the variant's size, so the final Lanczos resize keeps
+its quality (Pillow: 3 is "indistinguishable from fair resampling in most cases")."""
+_REDUCIBLE = ("RGB", "RGBA", "L", "LA")
+
+
+def _decoded_small(image: Image.Image, variant: Variant, orientation: int | None) -> Image.Image:
+    """The pixels, shrunk towards the variant's size before any other full-size copy is made.
+
+    JPEG decodes at 1/2, 1/4 or 1/8 scale, no smaller than the variant (draft). Other formats decode whole (the one
+    full-size copy, freed at once) and are reduced by a whole factor; orientation, transparency and the final resize
+    then work on the small image.
+    """
+    width, height = oriented(*image.size, orientation)
+    scale = max(variant.width / width, variant.height / height)
+    wanted = (math.ceil(image.width * scale), math.ceil(image.height * scale))  # as stored, before orientation
+    image.draft("RGB", wanted)
+    image.load()
+    factor = min(image.width // (wanted[0] * REDUCING_GAP), image.height // (wanted[1] * REDUCING_GAP))
+    if factor < 2 or image.mode not in _REDUCIBLE:
+        return image
+    reduced = image.reduce(factor)
+    image.close()  # frees the full-size pixels now, not when the variant is done
+    return reduced

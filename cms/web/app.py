@@ -125,5 +125,6 @@ def create_app(
         max_pixels=settings.max_image_pixels,
         jobs=settings.image_jobs,
         widths=settings.image_widths,
+        qualities=settings.image_qualities,
     )
     return Application(app, settings)

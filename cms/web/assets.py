@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.services.assets import Assets, original_key
 from cms.web import auth, params, uploads
 from cms.web.http_cache import PreparedResponse, etag_matches
@@ -19,7 +20,6 @@ from cms.web.responses import json_response
 
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"
-MAX_HEIGHT = 10_000
 SMALL_FILE = 1024 * 1024
 """Files up to this size are answered from one read; larger ones stream in chunks of this size."""
 _ASSET_ID = re.compile(r"[0-9a-f]{32}")
@@ -38,7 +38,7 @@ async def upload_asset(request: Request) -> Response:
     assets = _assets(request)
     declared = request.headers.get("content-length", "")
     limit = assets.max_bytes + uploads.FORM_OVERHEAD + 4 * ALT_MAX
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and whole_number(declared, limit) is None:
         raise uploads.too_large(assets.max_bytes)
     async with uploads.received(assets, {"alt": ALT_MAX}) as form:
         await uploads.read(request, form)
@@ -52,9 +52,10 @@ async def list_assets(request: Request) -> Response:
     await auth.require(request, "preview", "write")
     query = params.query(request, {"limit", "cursor"})
     cursor = query.get("cursor")
-    before = int(cursor) if cursor is not None and cursor.isascii() and cursor.isdigit() else None
-    if cursor is not None and (before is None or not 1 <= before <= 2**31 - 1):
-        raise bad_parameter("cursor", f"cursor {cursor!r} is not one this API returned: pass next_cursor unchanged")
+    before = whole_number(cursor, MAX_VERSION) if cursor is not None else None
+    if cursor is not None and not before:
+        shown = _shown(cursor)
+        raise bad_parameter("cursor", f"cursor {shown!r} is not one this API returned: pass next_cursor unchanged")
     page = await _assets(request).page(params.limit(query), before)
     return json_response(page.model_dump(mode="json"))
 
@@ -136,7 +137,7 @@ async def serve_asset(request: Request) -> Response:
     if not query:
         key, mime, etag = original_key(asset.sha256), asset.mime, f'"{asset.sha256}"'
     else:
-        wanted = _variant(query, asset, assets.widths)
+        wanted = _variant(query, asset, assets.widths, assets.qualities)
         try:
             key = await assets.variant(asset, wanted)
         except FileNotFoundError:  # the asset was deleted by another worker since this one read its row
@@ -160,7 +161,7 @@ async def serve_asset(request: Request) -> Response:
         assets.forget(asset.id)
         raise NotFound(f"no asset has id {asset.id!r}") from None
     response = _file_response(request, file, mime, headers)
-    if response.status_code == 200 and isinstance(response.body, bytes) and "range" not in request.headers:
+    if response.status_code == 200 and not isinstance(response, StreamingResponse) and "range" not in request.headers:
         not_modified = {k: v for k, v in headers.items() if k not in ("Content-Length", "Accept-Ranges")}
         _prepared(request).keep(
             request,
@@ -175,19 +176,20 @@ def _encoded(status: int, headers: dict[str, str]) -> PreparedResponse:
     return PreparedResponse(status, Response(status_code=status, headers=headers).raw_headers)
 
 
-def _variant(query: dict[str, str], asset: Asset, widths: tuple[int, ...]) -> Variant:
-    """`?w=&h=&fit=&fm=&q=` checked one by one (400 naming the first bad one), then normalised by the core."""
-    width = _number(query, "w", 1, max(widths))
-    if width is not None and width not in widths:
-        raise bad_parameter("w", f"w {width} is not an allowed width: use one of {', '.join(map(str, widths))}")
-    height = _number(query, "h", 1, MAX_HEIGHT)
+def _variant(query: dict[str, str], asset: Asset, widths: tuple[int, ...], qualities: tuple[int, ...]) -> Variant:
+    """`?w=&h=&fit=&fm=&q=` checked one by one (400 naming the first bad one), then normalised by the core.
+
+    Each takes only a few values, so an asset has at most `max_variants(widths, qualities)` variant files.
+    """
+    width = _one_of(query, "w", widths, "width")
+    height = _one_of(query, "h", widths, "height")
     fit = query.get("fit", "contain")
     if fit not in ("contain", "cover"):
         raise bad_parameter("fit", f"fit {fit!r} is not known: use contain or cover")
     fmt = query.get("fm")
     if fmt is not None and fmt not in FORMATS:
         raise bad_parameter("fm", f"fm {fmt!r} is not a format variants are made in: use one of {', '.join(FORMATS)}")
-    quality = _number(query, "q", 1, 100)
+    quality = _one_of(query, "q", qualities, "quality")
     if width is None:
         if fmt is None:
             name = next(iter(query))
@@ -205,13 +207,16 @@ def _fit(value: str) -> Fit:
     return "cover" if value == "cover" else "contain"
 
 
-def _number(query: dict[str, str], name: str, low: int, high: int) -> int | None:
+def _one_of(query: dict[str, str], name: str, allowed: tuple[int, ...], what: str) -> int | None:
+    """The parameter's number, which must be one of `allowed`: 400 naming it otherwise; None when it is absent."""
     raw = query.get(name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
-        raise bad_parameter(name, f"{name} {raw!r} is out of range: use a whole number from {low} to {high}")
-    return int(raw)
+    number = whole_number(raw, max(allowed))
+    if number not in allowed:
+        listed = ", ".join(map(str, allowed))
+        raise bad_parameter(name, f"{name} {_shown(raw)!r} is not an allowed {what}: use one of {listed}")
+    return number
 
 
 def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[str, str]) -> Response:
@@ -257,13 +262,24 @@ def _range(request: Request, size: int, etag: str) -> tuple[int, int] | None:
     if match is None or match[1] == match[2] == "":
         return None
     if match[1] == "":  # the last n bytes
-        suffix = int(match[2])
-        return (max(0, size - suffix), size - 1) if suffix > 0 and size > 0 else (-1, -1)
-    start = int(match[1])
-    end = min(int(match[2]), size - 1) if match[2] else size - 1
-    if match[2] and int(match[2]) < start:
+        suffix = _position(match[2], size)
+        return (size - suffix, size - 1) if suffix > 0 and size > 0 else (-1, -1)
+    start = _position(match[1], size)
+    if match[2] and _position(match[2], size) < start:
         return None
+    end = min(_position(match[2], size), size - 1) if match[2] else size - 1
     return (start, end) if start < size else (-1, -1)
+
+
+def _position(digits: str, size: int) -> int:
+    """A byte position of a Range header: its value, or `size` for any past the end, however many digits it has."""
+    position = whole_number(digits, size)
+    return size if position is None else position
+
+
+def _shown(raw: str) -> str:
+    """A client's value as an error message repeats it: the first 20 characters of a long one."""
+    return raw if len(raw) <= 20 else raw[:20] + "…"
 
 
 routes = [

@@ -223,7 +223,7 @@ def assets() -> dict[str, Any]:
     }
     variant_params = [
         param("w", "query", "One of CMS_IMAGE_WIDTHS; never upscaled.", {"type": "integer"}),
-        param("h", "query", "Height of the box (needs `w`).", {"type": "integer", "minimum": 1, "maximum": 10000}),
+        param("h", "query", "Height of the box (needs `w`): one of CMS_IMAGE_WIDTHS.", {"type": "integer"}),
         param("fit", "query", "How the image fills a `w` x `h` box.", {"type": "string", "enum": ["contain", "cover"]}),
         param(
             "fm",
@@ -231,7 +231,12 @@ def assets() -> dict[str, Any]:
             "Format of the variant; the original's when absent.",
             {"type": "string", "enum": list(IMAGE_FORMATS)},
         ),
-        param("q", "query", "Quality of lossy formats.", {"type": "integer", "minimum": 1, "maximum": 100}),
+        param(
+            "q",
+            "query",
+            "Quality of lossy formats: one of CMS_IMAGE_QUALITIES (default 50, 75, 90).",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+        ),
     ]
     file = {
         "description": "The file (or the variant): `Cache-Control: public, max-age=31536000, immutable`, a strong "

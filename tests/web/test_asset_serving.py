@@ -86,6 +86,17 @@ async def test_an_if_range_naming_another_version_answers_the_whole_file(
     assert response.content == image(64, 32)
 
 
+async def test_a_file_larger_than_one_read_is_streamed_whole(client: httpx.AsyncClient, editor: dict[str, str]):
+    large = image(1200, 1000, "PNG", compress_level=0)  # about 3.6 MB: streamed in 1 MiB chunks
+    uploaded = (await client.post("/api/v1/assets", files={"file": ("large.png", large)}, headers=editor)).json()
+
+    response = await client.get(uploaded["url"])
+
+    assert response.status_code == 200
+    assert response.headers["content-length"] == str(len(large))
+    assert response.content == large
+
+
 async def test_a_pdf_is_served_as_an_attachment(client: httpx.AsyncClient, editor: dict[str, str]):
     uploaded = await client.post("/api/v1/assets", files={"file": ("Annual report.pdf", PDF)}, headers=editor)
 

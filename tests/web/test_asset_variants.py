@@ -85,10 +85,10 @@ async def test_fit_cover_fills_the_box_exactly(client: httpx.AsyncClient, photo:
 
 
 async def test_fit_contain_keeps_the_whole_image_inside_the_box(client: httpx.AsyncClient, photo: dict[str, Any]):
-    response = await client.get(photo["url"], params={"w": 640, "h": 100})
+    response = await client.get(photo["url"], params={"w": 640, "h": 320})
 
     assert response.status_code == 200
-    assert decoded(response).size == (150, 100)
+    assert decoded(response).size == (480, 320)
 
 
 async def test_a_cover_box_larger_than_the_original_shrinks_instead_of_upscaling(
@@ -103,16 +103,16 @@ async def test_a_cover_box_larger_than_the_original_shrinks_instead_of_upscaling
 async def test_a_variant_is_kept_beside_the_original_and_served_again_unchanged(
     client: httpx.AsyncClient, photo: dict[str, Any], settings: Settings
 ):
-    first = await client.get(photo["url"], params={"w": 640, "fm": "webp", "q": 70})
+    first = await client.get(photo["url"], params={"w": 640, "fm": "webp", "q": 75})
 
-    again = await client.get(photo["url"], params={"w": 640, "fm": "webp", "q": 70})
+    again = await client.get(photo["url"], params={"w": 640, "fm": "webp", "q": 75})
 
     assert again.status_code == 200
     assert again.content == first.content
-    assert again.headers["etag"] == first.headers["etag"] == f'"{photo["id"]}-w640-h427-contain-q70.webp"'
+    assert again.headers["etag"] == first.headers["etag"] == f'"{photo["id"]}-w640-h427-contain-q75.webp"'
     assert again.headers["cache-control"] == "public, max-age=31536000, immutable"
     stored = sorted(path.name for path in (Path(settings.media_dir) / photo["sha256"][:2] / photo["sha256"]).iterdir())
-    assert stored == ["original", "w640-h427-contain-q70.webp"]
+    assert stored == ["original", "w640-h427-contain-q75.webp"]
 
 
 async def test_widths_above_the_original_share_one_stored_variant(client: httpx.AsyncClient, photo: dict[str, Any]):
@@ -159,11 +159,13 @@ async def test_new_variants_beyond_the_image_jobs_answer_503_with_retry_after(
         ({"w": "500"}, "w"),
         ({"w": "abc"}, "w"),
         ({"w": "320", "h": "0"}, "h"),
+        ({"w": "320", "h": "500"}, "h"),
         ({"w": "320", "fit": "fill"}, "fit"),
         ({"fm": "gif"}, "fm"),
         ({"w": "320", "q": "101"}, "q"),
-        ({"q": "80"}, "q"),
-        ({"h": "200", "fm": "webp"}, "h"),
+        ({"w": "320", "q": "80"}, "q"),
+        ({"q": "75"}, "q"),
+        ({"h": "320", "fm": "webp"}, "h"),
     ],
 )
 async def test_a_bad_variant_parameter_answers_400_naming_it(
@@ -181,7 +183,23 @@ async def test_a_width_that_is_not_allowed_is_named_with_the_allowed_ones(
 ):
     response = await client.get(photo["url"], params={"w": 500})
 
-    assert response.json()["detail"] == "w 500 is not an allowed width: use one of 320, 640, 960, 1280, 1920, 2560"
+    assert response.json()["detail"] == "w '500' is not an allowed width: use one of 320, 640, 960, 1280, 1920, 2560"
+
+
+async def test_a_height_that_is_not_an_allowed_width_is_named_with_the_allowed_ones(
+    client: httpx.AsyncClient, photo: dict[str, Any]
+):
+    response = await client.get(photo["url"], params={"w": 320, "h": 100})
+
+    assert response.json()["detail"] == "h '100' is not an allowed height: use one of 320, 640, 960, 1280, 1920, 2560"
+
+
+async def test_a_quality_that_is_not_allowed_is_named_with_the_allowed_ones(
+    client: httpx.AsyncClient, photo: dict[str, Any]
+):
+    response = await client.get(photo["url"], params={"w": 320, "q": 80})
+
+    assert response.json()["detail"] == "q '80' is not an allowed quality: use one of 50, 75, 90"
 
 
 async def test_a_variant_of_a_pdf_answers_400(client: httpx.AsyncClient, editor: dict[str, str]):
@@ -224,3 +242,19 @@ async def test_a_big_resize_does_not_stall_other_requests(client: httpx.AsyncCli
     assert status == 200
     assert len(waits) > 1
     assert max(waits) < resize_seconds / 2
+
+
+async def test_a_variant_much_smaller_than_a_transparent_png_keeps_its_transparency(
+    client: httpx.AsyncClient, editor: dict[str, str]
+):
+    picture = Image.new("RGBA", (3000, 1000), (20, 90, 200, 255))
+    picture.paste((0, 0, 0, 0), (0, 0, 1500, 1000))  # the left half transparent
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    png = await _upload(client, editor, out.getvalue(), "half.png")
+
+    response = await client.get(png["url"], params={"w": 320, "fm": "png"})
+
+    variant = decoded(response)
+    assert (variant.size, variant.mode) == ((320, 107), "RGBA")
+    assert (variant.getpixel((40, 50)), variant.getpixel((280, 50))) == ((0, 0, 0, 0), (20, 90, 200, 255))
