@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
-from cms.core.numbers import MAX_VERSION, whole_number
+from cms.core.numbers import whole_number
 from cms.services.assets import Assets, original_key
 from cms.web import auth, params, uploads
 from cms.web.http_cache import PreparedResponse, etag_matches
@@ -22,7 +22,6 @@ ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"
 SMALL_FILE = 1024 * 1024
 """Files up to this size are answered from one read; larger ones stream in chunks of this size."""
-_ASSET_ID = re.compile(r"[0-9a-f]{32}")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -51,34 +50,22 @@ async def upload_asset(request: Request) -> Response:
 async def list_assets(request: Request) -> Response:
     await auth.require(request, "preview", "write")
     query = params.query(request, {"limit", "cursor"})
-    cursor = query.get("cursor")
-    before = whole_number(cursor, MAX_VERSION) if cursor is not None else None
-    if cursor is not None and not before:
-        shown = _shown(cursor)
-        raise bad_parameter("cursor", f"cursor {shown!r} is not one this API returned: pass next_cursor unchanged")
-    page = await _assets(request).page(params.limit(query), before)
+    page = await _assets(request).page(params.limit(query), params.position(query))
     return json_response(page.model_dump(mode="json"))
 
 
 async def delete_asset(request: Request) -> Response:
     await auth.require(request, "write")
     params.query(request, ())
-    await _assets(request).delete(_asset_id(request))
+    await _assets(request).delete(params.server_id(request, "id", "asset"))
     return Response(status_code=204)
 
 
 async def redirect_to_asset(request: Request) -> Response:
     """The short URL `/api/v1/assets/{id}` (what a block names before the server fills its `url`): 301 to `url`."""
     params.query(request, ())
-    asset = await _assets(request).get(_asset_id(request))
+    asset = await _assets(request).get(params.server_id(request, "id", "asset"))
     return RedirectResponse(asset.url, status_code=301)
-
-
-def _asset_id(request: Request) -> str:
-    uid: str = request.path_params["id"]
-    if not _ASSET_ID.fullmatch(uid):
-        raise NotFound(f"no asset has id {uid!r}: asset ids are 32 hexadecimal digits")
-    return uid
 
 
 class _Prepared:
@@ -129,7 +116,7 @@ async def serve_asset(request: Request) -> Response:
     kept = _prepared(request).get(request)
     if kept is not None and "range" not in request.headers and assets.store.exists(kept.key):
         return kept.not_modified if etag_matches(request.headers.get("if-none-match"), kept.etag) else kept.ok
-    asset = await assets.get(_asset_id(request))
+    asset = await assets.get(params.server_id(request, "id", "asset"))
     if request.path_params["filename"] != asset.filename:
         same_query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(asset.url + same_query, status_code=301)
@@ -215,7 +202,7 @@ def _one_of(query: dict[str, str], name: str, allowed: tuple[int, ...], what: st
     number = whole_number(raw, max(allowed))
     if number not in allowed:
         listed = ", ".join(map(str, allowed))
-        raise bad_parameter(name, f"{name} {_shown(raw)!r} is not an allowed {what}: use one of {listed}")
+        raise bad_parameter(name, f"{name} {params.shown(raw)} is not an allowed {what}: use one of {listed}")
     return number
 
 
@@ -275,11 +262,6 @@ def _position(digits: str, size: int) -> int:
     """A byte position of a Range header: its value, or `size` for any past the end, however many digits it has."""
     position = whole_number(digits, size)
     return size if position is None else position
-
-
-def _shown(raw: str) -> str:
-    """A client's value as an error message repeats it: the first 20 characters of a long one."""
-    return raw if len(raw) <= 20 else raw[:20] + "…"
 
 
 routes = [
