@@ -17,12 +17,14 @@ from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
-from cms.web import admin, assets, changes, delivery, history, listing, management, metrics, openapi, ops
-from cms.web import webhooks as webhook_routes
-from cms.web.cors import Cors
-from cms.web.fast_path import CachedDeliveryHits
-from cms.web.observe import ObserveRequests
-from cms.web.problems import EXCEPTION_HANDLERS
+from cms.web import admin
+from cms.web.api import articles, assets, delivery, events, listing, metrics, ops, revisions, tokens
+from cms.web.api import webhooks as webhook_routes
+from cms.web.http.cors import Cors
+from cms.web.http.fast_path import CachedDeliveryHits
+from cms.web.http.observe import ObserveRequests
+from cms.web.http.problems import EXCEPTION_HANDLERS
+from cms.web.openapi import document as openapi
 
 
 class Application:
@@ -98,10 +100,11 @@ def create_app(
         routes=[
             *listing.routes,
             *delivery.routes,
-            *management.routes,
-            *history.routes,
+            *articles.routes,
+            *revisions.routes,
+            *tokens.routes,
             *assets.routes,
-            *changes.routes,
+            *events.routes,
             *webhook_routes.routes,
             *ops.routes,
             *metrics.routes,

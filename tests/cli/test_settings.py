@@ -38,7 +38,7 @@ def cms(*args: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[s
         ("CMS_SESSION_IDLE_MINUTES", "0", "it must be at least 1"),
         ("CMS_ACCESS_LOG", "sometimes", "not a boolean (use CMS_ACCESS_LOG=true or CMS_ACCESS_LOG=false)"),
         ("CMS_CORS_ORIGINS", "www.example.org", "use comma-separated origins, scheme://host[:port] without a path, or `*` for any (e.g. CMS_CORS_ORIGINS=https://www.example.org,http://localhost:3000)"),  # noqa: E501
-        ("CMS_IMAGE_WIDTHS", "small,large", "use comma-separated whole numbers from 1 to 10000 (e.g. CMS_IMAGE_WIDTHS=320,640,1280)"),  # noqa: E501
+        ("CMS_IMAGE_WIDTHS", "small,large", "use comma-separated whole numbers from 1 to 10000 (e.g. CMS_IMAGE_WIDTHS=320,640,960,1280,1920,2560)"),  # noqa: E501
         ("CMS_DEFAULT_LOCALE", "english!", "use a language tag such as 'en' or 'pt-BR'"),
     ],
     ids=lambda value: value[:40] if isinstance(value, str) else None,

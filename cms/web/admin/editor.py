@@ -23,10 +23,10 @@ from cms.core.markdown_in import parse_markdown
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
-from cms.web import params
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
-from cms.web.problems import Problem
+from cms.web.http import params
+from cms.web.http.problems import Problem
 
 ARTICLES_PER_PAGE = 100
 REVISIONS_PER_PAGE = 50  # each with its differences from the current draft

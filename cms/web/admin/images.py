@@ -15,13 +15,13 @@ from cms.core.assets import IMAGE_TYPES, Asset
 from cms.core.errors import InvalidContent, Moved, NotFound, TooLarge, UnsupportedType
 from cms.services.assets import Assets
 from cms.services.sessions import Session
-from cms.web import bodies, uploads
 from cms.web.admin.editor import Draft, editor_page, locale_of
 from cms.web.admin.render import reasons
 from cms.web.admin.session import KEPT_FIELDS, check_csrf, current, sign_in_again
-from cms.web.assets import ALT_MAX
-from cms.web.problems import Problem
-from cms.web.responses import json_response
+from cms.web.api.assets import ALT_MAX
+from cms.web.http import bodies, uploads
+from cms.web.http.problems import Problem
+from cms.web.http.responses import json_response
 
 _SHORT = 2_000
 """The longest accepted text of the editor's small fields (title, slug, tags, the CSRF token, ...)."""

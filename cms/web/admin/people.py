@@ -7,9 +7,9 @@ from starlette.routing import Route
 from cms.core.errors import Conflict, InvalidContent, NotFound
 from cms.services import tokens, users
 from cms.services.sessions import Session
-from cms.web import params
 from cms.web.admin.render import page, reasons
 from cms.web.admin.session import signed_in
+from cms.web.http import params
 
 
 async def _tokens_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:

@@ -19,7 +19,7 @@ from cms.metrics import SIGN_INS
 from cms.services import sessions, users
 from cms.services.sessions import Session
 from cms.web.admin.render import error_page, page
-from cms.web.problems import Problem
+from cms.web.http.problems import Problem
 
 COOKIE = "cms_session"
 SIGN_IN_COOKIE = "cms_sign_in"

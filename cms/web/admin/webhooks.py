@@ -14,10 +14,10 @@ from cms.core.events import TYPES
 from cms.services import webhooks
 from cms.services.sessions import Session
 from cms.services.webhooks import NewWebhook, WebhookPatch
-from cms.web import params
 from cms.web.admin.render import error_page, page
 from cms.web.admin.session import signed_in
-from cms.web.problems import Problem
+from cms.web.http import params
+from cms.web.http.problems import Problem
 
 LIST = "/admin/webhooks"
 DONE = {

@@ -1,4 +1,4 @@
-"""Every route of the API (`paths()`): those of articles from cms.web.openapi_articles, and here tokens, webhooks,
+"""Every route of the API (`paths()`): those of articles from cms.web.openapi.articles, and here tokens, webhooks,
 events, assets and operations, with every status each answers; tests/openapi/test_conformance.py checks each
 against real responses. The /admin pages are left out: they are HTML forms for people (a session cookie and a CSRF
 field), not an API a client should be generated for."""
@@ -7,8 +7,8 @@ from typing import Any
 
 from cms.core.assets import EXTENSIONS
 from cms.core.assets import FORMATS as IMAGE_FORMATS
-from cms.web.openapi_articles import delivery, editing, revisions
-from cms.web.openapi_parts import (
+from cms.web.openapi.articles import delivery, editing, revisions
+from cms.web.openapi.parts import (
     BAD_QUERY,
     BAD_TOKEN,
     LIMIT,

@@ -8,7 +8,7 @@ is sent.
 
 from typing import Any
 
-from cms.web.openapi_parts import problem
+from cms.web.openapi.parts import problem
 
 REF = "#/components/headers/"
 

@@ -6,8 +6,8 @@ from starlette.routing import Route
 
 from cms.services import webhooks
 from cms.services.webhooks import NewWebhook, WebhookPatch
-from cms.web import auth, bodies, params
-from cms.web.responses import json_response
+from cms.web.http import auth, bodies, params
+from cms.web.http.responses import json_response
 
 PRIVATE = {"Cache-Control": "private, no-store"}
 

@@ -22,7 +22,7 @@ class FieldProblem(BaseModel):
 
 
 class Problem(BaseModel):
-    """application/problem+json (RFC 9457), as cms.web.problems.ProblemResponse writes it: `errors` on a 422 only,
+    """application/problem+json (RFC 9457), as cms.web.http.problems.ProblemResponse writes it: `errors` on a 422 only,
     `parameter` on a 400 about a query parameter (or path segment) only, `header` on a 428 only."""
 
     model_config = ConfigDict(extra="forbid")

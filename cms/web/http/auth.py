@@ -4,7 +4,7 @@ from starlette.requests import Request
 
 from cms.services import tokens
 from cms.services.tokens import TokenInfo
-from cms.web.problems import Problem
+from cms.web.http.problems import Problem
 
 _CHALLENGE = 'Bearer realm="cms"'
 

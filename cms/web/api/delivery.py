@@ -12,11 +12,12 @@ from cms.core.schema import article_input_schema
 from cms.core.slugs import is_slug
 from cms.services import site
 from cms.services.delivery_cache import DeliveryCache, Entry, Redirect
-from cms.web import management, params
-from cms.web.http_cache import cached_response
-from cms.web.problems import bad_parameter
-from cms.web.responses import render_article, render_section
-from cms.web.schemas import SiteInfo
+from cms.web.api import articles
+from cms.web.api.schemas import SiteInfo
+from cms.web.http import params
+from cms.web.http.caching import cached_response
+from cms.web.http.problems import bad_parameter
+from cms.web.http.responses import render_article, render_section
 
 
 async def _published(request: Request, slug: str, locale: str) -> Entry:
@@ -32,7 +33,7 @@ async def _published(request: Request, slug: str, locale: str) -> Entry:
 async def get_article(request: Request) -> Response:
     """A cache hit costs no query and no rendering: the bytes and their ETag were made by an earlier request."""
     if _preview(request):
-        return await management.preview_article(request)
+        return await articles.preview_article(request)
     query = params.query(request, {"locale", "fields", "format", "preview"})
     fmt = params.output_format(query)
     fields = params.fields(query, ARTICLE_FIELDS, ARTICLE_FIELDS)
@@ -50,7 +51,7 @@ async def get_article(request: Request) -> Response:
 
 async def get_section(request: Request) -> Response:
     if _preview(request):
-        return await management.preview_section(request)
+        return await articles.preview_section(request)
     query = params.query(request, {"locale", "format", "preview"})
     fmt = params.output_format(query)
     entry = await _published(request, request.path_params["slug"], params.locale(query, _default_locale(request)))

@@ -5,7 +5,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cms.services import health
-from cms.web.problems import ProblemResponse
+from cms.web.http.problems import ProblemResponse
 
 
 async def healthz(request: Request) -> Response:

@@ -15,7 +15,7 @@ from cms.core.errors import NotFound
 from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import FORMATS, Format
 from cms.core.text import is_server_id
-from cms.web.problems import bad_parameter
+from cms.web.http.problems import bad_parameter
 
 _LOCALE = TypeAdapter(Locale)
 

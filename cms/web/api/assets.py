@@ -13,10 +13,10 @@ from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.numbers import whole_number
 from cms.services.assets import Assets, original_key
-from cms.web import auth, params, uploads
-from cms.web.http_cache import PreparedResponse, etag_matches
-from cms.web.problems import bad_parameter
-from cms.web.responses import json_response
+from cms.web.http import auth, params, uploads
+from cms.web.http.caching import PreparedResponse, etag_matches
+from cms.web.http.problems import bad_parameter
+from cms.web.http.responses import json_response
 
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"

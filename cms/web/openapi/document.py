@@ -1,8 +1,8 @@
 """OpenAPI 3.1 of every API route, and an API docs page that works offline.
 
-The schemas are generated from the models the code validates and serialises with (cms.web.openapi_schemas); the
-routes, their parameters and every status they answer are listed in cms.web.openapi_paths, the headers of each
-response in cms.web.openapi_headers. docs/api.md tells how to generate a client from it.
+The schemas are generated from the models the code validates and serialises with (cms.web.openapi.schemas); the
+routes, their parameters and every status they answer are listed in cms.web.openapi.paths, the headers of each
+response in cms.web.openapi.headers. docs/api.md tells how to generate a client from it.
 """
 
 from typing import Any
@@ -15,9 +15,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import cms
-from cms.web.openapi_headers import HEADERS, with_headers
-from cms.web.openapi_paths import paths
-from cms.web.openapi_schemas import component_schemas
+from cms.web.openapi.headers import HEADERS, with_headers
+from cms.web.openapi.paths import paths
+from cms.web.openapi.schemas import component_schemas
 
 TAGS = [
     ("Delivery", "Public reads: published articles and sections in every format, the listing, the site, the schema."),

@@ -4,8 +4,8 @@ answers; tests/openapi/test_conformance.py checks each against real responses.""
 from typing import Any
 
 from cms.core.numbers import MAX_VERSION
-from cms.web.openapi_examples import article_examples, listing_examples, section_examples, with_examples
-from cms.web.openapi_parts import (
+from cms.web.openapi.examples import article_examples, listing_examples, section_examples, with_examples
+from cms.web.openapi.parts import (
     ANCHOR,
     BAD_QUERY,
     CURSOR,
@@ -33,7 +33,7 @@ from cms.web.openapi_parts import (
     request_body,
     write_errors,
 )
-from cms.web.openapi_schemas import REF
+from cms.web.openapi.schemas import REF
 
 
 def _any_of(*names: str) -> dict[str, Any]:
@@ -281,7 +281,7 @@ def revisions() -> dict[str, Any]:
     version_number = {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}
     version = param("n", "path", "A revision's version number.", version_number, required=True)
     at_slug = [SLUG, LOCALE]
-    # A renamed slug: revisions are management requests, so 308 as for writes (cms.web.problems.on_moved).
+    # A renamed slug: revisions are management requests, so 308 as for writes (cms.web.http.problems.on_moved).
     read_errors = write_errors(body=False)
     reads = read_errors | {"404": problem("No such article, or it has no such revision.")}
     return {

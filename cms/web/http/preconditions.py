@@ -2,7 +2,7 @@
 
 from starlette.requests import Request
 
-from cms.web.problems import Problem
+from cms.web.http.problems import Problem
 
 
 def if_match(request: Request, required: bool) -> list[str] | None:

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.batching import Batch
 from cms.metrics import LATENCY, REQUESTS, TALLY
-from cms.web.request_id import REQUEST_ID_HEADER, begin, current_request_id
+from cms.web.http.request_id import REQUEST_ID_HEADER, begin, current_request_id
 
 STDOUT = 1
 PIPE_BUF = 4096

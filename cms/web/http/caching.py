@@ -89,7 +89,7 @@ def answer(
     last_modified: datetime | None = None,
     last_modified_header: str | None = None,
 ) -> Response:
-    """`cached_response` for a caller that has no Request (cms/web/fast_path.py)."""
+    """`cached_response` for a caller that has no Request (cms/web/http/fast_path.py)."""
     gzipped = rendition.gzipped is not None and accepts_gzip(conditions.accept_encoding)
     kind = "gzip" if gzipped else "identity"
     etag = gzip_etag(rendition.etag) if gzipped else rendition.etag

@@ -1,4 +1,4 @@
-"""The /metrics route: every worker's samples (what requests leave behind is counted in cms/web/observe.py)."""
+"""The /metrics route: every worker's samples (what requests leave behind is counted in cms/web/http/observe.py)."""
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request

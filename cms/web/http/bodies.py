@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from cms.core.numbers import whole_number
-from cms.web.problems import Problem
+from cms.web.http.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -5,7 +5,7 @@ Requests that never reach the app (a malformed request line, chunked body or hea
 bounds the size of a request's headers, so a client could make a worker buffer a 32 MB header. Nor does uvicorn
 bound the time a head takes (it has no such option), so a slowloris client could hold connections open forever:
 here a head must be complete within CMS_REQUEST_HEAD_TIMEOUT_SECONDS of the connection opening, or of its first
-byte on a kept-alive connection. `cms serve` runs this class (`--http cms.web.protocol:BoundedHttpToolsProtocol`
+byte on a kept-alive connection. `cms serve` runs this class (`--http cms.web.http.protocol:BoundedHttpToolsProtocol`
 for a hand-run uvicorn); docs/deployment.md says what a reverse proxy in front should bound as well.
 """
 

@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from cms.core.errors import InvalidContent, TooLarge
 from cms.services.assets import Assets, Upload
-from cms.web import bodies
-from cms.web.problems import Problem
+from cms.web.http import bodies
+from cms.web.http.problems import Problem
 
 FORM_OVERHEAD = 16 * 1024
 """What a multipart body may carry beyond the file and the text fields: boundaries and part headers."""

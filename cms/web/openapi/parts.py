@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 from cms.core.article import ARTICLE_FIELDS, Locale
 from cms.core.render import FORMATS
 from cms.core.text import SERVER_ID_PATTERN
-from cms.web.openapi_schemas import REF
+from cms.web.openapi.schemas import REF
 
 PUBLIC: list[dict[str, list[str]]] = []
 OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]

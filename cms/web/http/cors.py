@@ -10,7 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from cms.web.problems import ProblemResponse
+from cms.web.http.problems import ProblemResponse
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 EXPOSED = ["ETag", "Location", "X-Request-ID", "Last-Modified", "Retry-After"]

@@ -12,10 +12,10 @@ from cms.core.markdown_in import parse_markdown
 from cms.core.timestamps import Timestamp
 from cms.services import drafts, publishing
 from cms.services.assets import check_images
-from cms.web import auth, bodies, params
-from cms.web.preconditions import if_match
-from cms.web.problems import quoted_etag
-from cms.web.responses import json_response, render_article, render_section, rendered
+from cms.web.http import auth, bodies, params
+from cms.web.http.preconditions import if_match
+from cms.web.http.problems import quoted_etag
+from cms.web.http.responses import json_response, render_article, render_section, rendered
 
 PRIVATE = "private, no-store"
 

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from cms.core.article import ARTICLE_FIELDS, Article, Section
 from cms.core.render import FORMATS, Format
-from cms.web import params
+from cms.web.http import params
 
 
 def json_response(content: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -11,9 +11,9 @@ from cms.core.events import Event, parse_event_id
 from cms.metrics import OPEN_STREAMS
 from cms.services import changes
 from cms.services.changes import CursorAhead, CursorExpired, Reset
-from cms.web import auth, params
 from cms.web.admin import session as admin_session
-from cms.web.problems import Problem, bad_parameter
+from cms.web.http import auth, params
+from cms.web.http.problems import Problem, bad_parameter
 
 NO_STORE = "no-store"
 

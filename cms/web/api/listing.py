@@ -11,9 +11,9 @@ from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
 from cms.core.representation import Rendition
 from cms.services import listing
 from cms.services.delivery_cache import DeliveryCache
-from cms.web import params
-from cms.web.http_cache import cached_response
-from cms.web.problems import bad_parameter
+from cms.web.http import params
+from cms.web.http.caching import cached_response
+from cms.web.http.problems import bad_parameter
 
 _TAG = TypeAdapter(Tag)
 

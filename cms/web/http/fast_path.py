@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from cms.config import Settings
 from cms.core.representation import Rendition
 from cms.services.delivery_cache import DeliveryCache, Entry
-from cms.web.http_cache import Conditions, answer
+from cms.web.http.caching import Conditions, answer
 
 ARTICLES = "/api/v1/articles"
 _PREFIX = ARTICLES + "/"
