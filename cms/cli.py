@@ -132,8 +132,8 @@ def serve(
         # uvicorn restarts a worker that misses a 5 s ping; one still importing and migrating on a busy two-core
         # machine can miss it and be killed in a loop. A hung worker is still replaced, after 20 s.
         timeout_worker_healthcheck=20,
-        http="cms.web.protocol:BoundedHttpToolsProtocol",  # bounds each request head's size and time
-        access_log=False,  # ours is one JSON line per request (cms/web/observe.py), CMS_ACCESS_LOG=false for none
+        http="cms.web.http.protocol:BoundedHttpToolsProtocol",  # bounds each request head's size and time
+        access_log=False,  # ours is one JSON line per request (cms/web/http/observe.py), CMS_ACCESS_LOG=false for none
         proxy_headers=False,  # the app reads them itself, from CMS_FORWARDED_ALLOW_IPS (cms/web/app.py)
         log_config=log_config(),
     )

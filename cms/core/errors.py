@@ -1,4 +1,4 @@
-"""Domain errors, raised by services and turned into problem+json by `cms.web.problems`.
+"""Domain errors, raised by services and turned into problem+json by `cms.web.http.problems`.
 
 CMSError
 ├── NotFound           no such article, section, revision or token        -> 404

@@ -1,7 +1,7 @@
 """A response body ready to send: its bytes, media type, strong ETag and, when it pays, its gzip form.
 
 Made once per article, format and section by delivery (cms/services/delivery_cache.py) and per listing page
-(cms/services/listing.py), and sent by the web layer (cms/web/http_cache.py) as often as it is asked for.
+(cms/services/listing.py), and sent by the web layer (cms/web/http/caching.py) as often as it is asked for.
 """
 
 import gzip
@@ -29,7 +29,7 @@ class Rendition:
     etag: str
     gzipped: bytes | None = None
     prepared_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
-    """Encoded response headers, made once by the web layer (cms/web/http_cache.py)."""
+    """Encoded response headers, made once by the web layer (cms/web/http/caching.py)."""
 
     @classmethod
     def of(cls, body: bytes, media_type: str) -> "Rendition":

@@ -10,7 +10,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from cms.web.openapi import build_openapi
+from cms.web.openapi.document import build_openapi
 
 BASE = "urn:cms:openapi"
 DOCUMENT = build_openapi()

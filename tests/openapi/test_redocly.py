@@ -3,7 +3,7 @@ tests/js/.redocly.lint-ignore.yaml lists with their reasons."""
 
 import orjson
 
-from cms.web.openapi import build_openapi
+from cms.web.openapi.document import build_openapi
 from tests.openapi.live import JS, require_node, run
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from cms.services import tokens
 from cms.storage import db
-from cms.web.protocol import MAX_HEAD_BYTES
+from cms.web.http.protocol import MAX_HEAD_BYTES
 from tests.server.process import Server, serve
 
 HEAD_TIMEOUT = 1  # seconds, short for the tests; 10 by default

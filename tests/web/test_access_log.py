@@ -13,7 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 from cms.batching import FLUSH_AFTER
 from cms.config import ConfigError, Settings
 from cms.web.app import create_app
-from cms.web.observe import Lines, ObserveRequests
+from cms.web.http.observe import Lines, ObserveRequests
 
 
 async def _lines(capfd) -> list[dict]:

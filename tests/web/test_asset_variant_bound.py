@@ -11,8 +11,8 @@ import pytest
 
 from cms.config import ConfigError, Settings
 from cms.core.assets import DEFAULT_IMAGE_QUALITIES, DEFAULT_IMAGE_WIDTHS, max_variants
+from cms.web.api.assets import PreparedFiles
 from cms.web.app import Application
-from cms.web.assets import PreparedFiles
 from tests.web.images import image
 
 WIDTHS = (320, 640)

@@ -1,4 +1,4 @@
-"""Cached delivery hits are answered before the router (cms/web/fast_path.py), exactly as the routed request is."""
+"""Cached delivery hits are answered before the router (cms/web/http/fast_path.py), exactly as the routed request is."""
 
 import httpx
 import pytest

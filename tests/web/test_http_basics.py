@@ -13,8 +13,8 @@ from asgi_lifespan import LifespanManager
 from tortoise import connections
 
 from cms.config import DEFAULT_CORS_ALLOW_HEADERS, ConfigError, Settings
-from cms.web import request_id
 from cms.web.app import create_app
+from cms.web.http import request_id
 
 
 async def test_request_id_is_echoed(client):

@@ -1,5 +1,5 @@
 """Every number and id a route reads from its path or query is checked by shape and size at the edge
-(cms/web/params.py): a huge, negative or non-digit value answers 400 or 404 problem+json naming it, never a 500;
+(cms/web/http/params.py): a huge, negative or non-digit value answers 400 or 404 problem+json naming it, never a 500;
 leading zeros are the number they pad."""
 
 from typing import Any

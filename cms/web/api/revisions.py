@@ -1,14 +1,12 @@
 """Revisions of a draft: listed and read with `preview`, restored with `write`."""
 
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.services import revisions, tokens
-from cms.services.tokens import TokenInfo
+from cms.services import revisions
 from cms.web.api.articles import draft_response
-from cms.web.http import auth, bodies, params
+from cms.web.http import auth, params
 from cms.web.http.preconditions import if_match
 from cms.web.http.responses import json_response
 

@@ -24,8 +24,8 @@ from cms.services.publishing import Publication
 from cms.services.revisions import RevisionDetail, RevisionPage
 from cms.services.webhooks import CreatedWebhook, DeliveryInfo, DeliveryPage, NewWebhook, WebhookList, WebhookPatch
 from cms.web.api.articles import NewSection, PublishRequest
-from cms.web.api.revisions import CreatedToken, NewToken, TokenList
 from cms.web.api.schemas import ChangesPage, PortableTextBlock, Problem, SiteInfo, StreamEvent
+from cms.web.api.tokens import CreatedToken, NewToken, TokenList
 
 REF = "#/components/schemas/"
 
