@@ -2,9 +2,10 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import httpx
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
@@ -18,13 +19,14 @@ from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
 from cms.services.media import LocalMediaStore
 from cms.web import admin
-from cms.web.api import articles, assets, delivery, events, listing, metrics, ops, revisions, tokens
-from cms.web.api import webhooks as webhook_routes
+from cms.web.api import assets
+from cms.web.api.index import OPERATIONS
 from cms.web.http.cors import Cors
 from cms.web.http.fast_path import CachedDeliveryHits
 from cms.web.http.observe import ObserveRequests
 from cms.web.http.problems import EXCEPTION_HANDLERS
-from cms.web.openapi import document as openapi
+from cms.web.openapi.document import build_openapi, docs_routes
+from cms.web.operations import Operation, routes
 
 
 class Application:
@@ -36,9 +38,9 @@ class Application:
     Granian behave alike, and a session cookie is `Secure` behind a proxy that terminates TLS.
     """
 
-    def __init__(self, starlette: Starlette, settings: Settings) -> None:
+    def __init__(self, starlette: Starlette, settings: Settings, operations: Sequence[Operation]) -> None:
         self.starlette = starlette
-        observed = ObserveRequests(CachedDeliveryHits(starlette), settings.access_log)
+        observed = ObserveRequests(CachedDeliveryHits(starlette, operations), settings.access_log)
         self._asgi = ProxyHeadersMiddleware(observed, trusted_hosts=list(settings.forwarded_allow_ips))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -55,11 +57,12 @@ def create_app(
     settings: Settings | None = None,
     webhook_client: httpx.AsyncClient | None = None,
     webhook_resolve: webhooks.Resolve = webhooks.system_resolve,
+    operations: Sequence[Operation] = OPERATIONS,
 ) -> Application:
     """The ASGI app; `uvicorn --factory cms.web.app:create_app` builds it from the CMS_* environment.
 
     Webhooks are sent with `webhook_client` (one is made, and closed, when none is given) to the addresses that
-    `webhook_resolve` gives for their host.
+    `webhook_resolve` gives for their host. The router, /openapi.json and the fast path are made from `operations`.
     """
     settings = settings or Settings.from_env()
 
@@ -97,25 +100,13 @@ def create_app(
             Middleware(Cors, origins=list(settings.cors_origins), allow_headers=list(settings.cors_allow_headers))
         )
     app = Starlette(
-        routes=[
-            *listing.routes,
-            *delivery.routes,
-            *articles.routes,
-            *revisions.routes,
-            *tokens.routes,
-            *assets.routes,
-            *events.routes,
-            *webhook_routes.routes,
-            *ops.routes,
-            *metrics.routes,
-            *openapi.routes(),
-            *admin.routes,
-        ],
+        routes=[*routes(operations), *docs_routes, *admin.routes],
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.openapi_document = orjson.dumps(build_openapi(operations))
     app.state.webhook_resolve = webhook_resolve
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0
@@ -130,4 +121,4 @@ def create_app(
         widths=settings.image_widths,
         qualities=settings.image_qualities,
     )
-    return Application(app, settings)
+    return Application(app, settings, operations)

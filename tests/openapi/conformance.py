@@ -10,10 +10,11 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from cms.web.api.index import OPERATIONS
 from cms.web.openapi.document import build_openapi
 
 BASE = "urn:cms:openapi"
-DOCUMENT = build_openapi()
+DOCUMENT = build_openapi(OPERATIONS)
 
 
 def pointer(*parts: str) -> str:

@@ -5,7 +5,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.core.article import Article, ArticleInput, SectionInput, section_by_anchor
 from cms.core.markdown_in import parse_markdown
@@ -16,6 +15,20 @@ from cms.web.http import auth, bodies, params
 from cms.web.http.preconditions import if_match
 from cms.web.http.problems import quoted_etag
 from cms.web.http.responses import json_response, render_article, render_section, rendered
+from cms.web.openapi.parts import (
+    ANCHOR,
+    IF_MATCH,
+    IF_MATCH_REQUIRED,
+    LOCALE,
+    NO_CONTENT,
+    REF,
+    SLUG,
+    json_body,
+    problem,
+    request_body,
+    write_errors,
+)
+from cms.web.operations import Operation
 
 PRIVATE = "private, no-store"
 
@@ -178,14 +191,140 @@ def _default_or(query: dict[str, str], request: Request) -> str:
     return params.locale(query, request.app.state.settings.default_locale)
 
 
-routes = [
-    Route("/api/v1/articles", create_article, methods=["POST"]),
-    Route("/api/v1/articles/{slug}", replace_article, methods=["PUT"]),
-    Route("/api/v1/articles/{slug}", patch_article, methods=["PATCH"]),
-    Route("/api/v1/articles/{slug}", delete_article, methods=["DELETE"]),
-    Route("/api/v1/articles/{slug}/sections", add_section, methods=["POST"]),
-    Route("/api/v1/articles/{slug}/sections/{anchor}", replace_section, methods=["PUT"]),
-    Route("/api/v1/articles/{slug}/sections/{anchor}", delete_section, methods=["DELETE"]),
-    Route("/api/v1/articles/{slug}/publish", publish, methods=["POST"]),
-    Route("/api/v1/articles/{slug}/unpublish", unpublish, methods=["POST"]),
+DRAFT = json_body("Article", "The draft, with its new `ETag`.")
+PUBLICATION = json_body("Publication", "Where the article stands.")
+AT_SLUG = [SLUG, LOCALE]
+AT_SECTION = [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED]
+NO_SECTION = problem("No such article, or it has no section with this anchor.")
+ARTICLE_OR_MARKDOWN = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"$ref": REF + "ArticleInput"}},
+        "text/markdown": {
+            "schema": {"type": "string", "description": "Markdown with YAML front matter (docs/api.md)."}
+        },
+    },
+}
+
+operations = [
+    Operation(
+        "POST",
+        "/api/v1/articles",
+        create_article,
+        "createArticle",
+        "Editing",
+        "Create a draft from JSON, or from Markdown with front matter",
+        scopes=("write",),
+        parameters=[LOCALE],
+        body=ARTICLE_OR_MARKDOWN,
+        responses={
+            "201": json_body("Article", "The new draft; `Location` is its URL, `ETag` its version."),
+            **write_errors(slug=False, conflict=True),
+        },
+        returns_draft=True,
+    ),
+    Operation(
+        "PUT",
+        "/api/v1/articles/{slug}",
+        replace_article,
+        "replaceArticle",
+        "Editing",
+        "Replace the draft",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        body=request_body("ArticleInput"),
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        returns_draft=True,
+    ),
+    Operation(
+        "PATCH",
+        "/api/v1/articles/{slug}",
+        patch_article,
+        "patchArticle",
+        "Editing",
+        "Change the draft's title, slug, tags, summary, author or sections (JSON Merge Patch)",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        body=request_body("ArticlePatch", ("application/merge-patch+json", "application/json")),
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        returns_draft=True,
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/articles/{slug}",
+        delete_article,
+        "deleteArticle",
+        "Editing",
+        "Delete the article, its drafts and revisions",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH],
+        responses={"204": NO_CONTENT, **write_errors(body=False, if_match="optional")},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/articles/{slug}/sections",
+        add_section,
+        "addSection",
+        "Editing",
+        "Add a section to the draft",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        body=request_body("NewSection"),
+        responses={
+            "201": json_body("Section", "The new section; `ETag` is the draft's new one."),
+            **write_errors(if_match="required"),
+        },
+        returns_draft=True,
+    ),
+    Operation(
+        "PUT",
+        "/api/v1/articles/{slug}/sections/{anchor}",
+        replace_section,
+        "replaceSection",
+        "Editing",
+        "Replace one section of the draft",
+        scopes=("write",),
+        parameters=AT_SECTION,
+        body=request_body("SectionInput"),
+        responses={
+            "200": json_body("Section", "The section; `ETag` is the draft's new one."),
+            **write_errors(if_match="required"),
+            "404": NO_SECTION,
+        },
+        returns_draft=True,
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/articles/{slug}/sections/{anchor}",
+        delete_section,
+        "deleteSection",
+        "Editing",
+        "Remove one section of the draft",
+        scopes=("write",),
+        parameters=AT_SECTION,
+        responses={"204": NO_CONTENT, **write_errors(body=False, if_match="required"), "404": NO_SECTION},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/articles/{slug}/publish",
+        publish,
+        "publishArticle",
+        "Editing",
+        "Publish the current draft now, or schedule it at `at`",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH],
+        body=request_body("PublishRequest") | {"required": False},
+        responses={"200": PUBLICATION, **write_errors(if_match="optional")},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/articles/{slug}/unpublish",
+        unpublish,
+        "unpublishArticle",
+        "Editing",
+        "Take the article off delivery (or cancel its schedule); the draft stays",
+        scopes=("write",),
+        parameters=[*AT_SLUG, IF_MATCH],
+        responses={"200": PUBLICATION, **write_errors(body=False, if_match="optional")},
+    ),
 ]

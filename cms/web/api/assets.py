@@ -7,9 +7,8 @@ from typing import BinaryIO
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
 
-from cms.core.assets import FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
+from cms.core.assets import EXTENSIONS, FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.numbers import whole_number
 from cms.services.assets import Assets, original_key
@@ -17,6 +16,20 @@ from cms.web.http import auth, params, uploads
 from cms.web.http.caching import PreparedResponse, etag_matches
 from cms.web.http.problems import bad_parameter
 from cms.web.http.responses import json_response
+from cms.web.openapi.parts import (
+    BAD_QUERY,
+    LIMIT,
+    NO_CONTENT,
+    NOT_MODIFIED,
+    POSITION,
+    PUBLIC,
+    SERVER_ID,
+    json_body,
+    param,
+    problem,
+    write_errors,
+)
+from cms.web.operations import Operation
 
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -264,10 +277,123 @@ def _position(digits: str, size: int) -> int:
     return size if position is None else position
 
 
-routes = [
-    Route("/api/v1/assets", upload_asset, methods=["POST"]),
-    Route("/api/v1/assets", list_assets, methods=["GET"]),
-    Route("/api/v1/assets/{id}", redirect_to_asset, methods=["GET"]),
-    Route("/api/v1/assets/{id}", delete_asset, methods=["DELETE"]),
-    Route("/api/v1/assets/{id}/{filename}", serve_asset, methods=["GET"], name="asset"),
+ASSET_ID = param("id", "path", "The asset's id (32 hexadecimal digits).", SERVER_ID, required=True)
+NO_ASSET = {"404": problem("No such asset.")}
+UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                    "alt": {"type": "string", "maxLength": ALT_MAX},
+                },
+            }
+        }
+    },
+}
+VARIANT_PARAMETERS = [
+    param("w", "query", "One of CMS_IMAGE_WIDTHS; never upscaled.", {"type": "integer"}),
+    param("h", "query", "Height of the box (needs `w`): one of CMS_IMAGE_WIDTHS.", {"type": "integer"}),
+    param("fit", "query", "How the image fills a `w` x `h` box.", {"type": "string", "enum": ["contain", "cover"]}),
+    param(
+        "fm", "query", "Format of the variant; the original's when absent.", {"type": "string", "enum": list(FORMATS)}
+    ),
+    param(
+        "q",
+        "query",
+        "Quality of lossy formats: one of CMS_IMAGE_QUALITIES (default 50, 75, 90).",
+        {"type": "integer", "minimum": 1, "maximum": 100},
+    ),
+]
+FILE = {
+    "description": "The file (or the variant): `Cache-Control: public, max-age=31536000, immutable`, a strong `ETag`, "
+    "`X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none'`; PDFs as attachments.",
+    "content": {mime: {"schema": {"type": "string", "contentMediaType": mime}} for mime in EXTENSIONS},
+}
+
+operations = [
+    Operation(
+        "POST",
+        "/api/v1/assets",
+        upload_asset,
+        "uploadAsset",
+        "Assets",
+        "Upload a PNG, JPEG, WebP, GIF, AVIF or PDF (its type sniffed from the bytes)",
+        scopes=("write",),
+        body=UPLOAD,
+        responses={
+            "200": json_body("Asset", "These bytes were stored already: that asset."),
+            "201": json_body("Asset", "A new asset; `Location` is its URL."),
+            **write_errors(slug=False),
+            "400": problem("A malformed multipart/form-data body."),
+            "413": problem("The file is larger than CMS_MAX_ASSET_BYTES (nothing was kept)."),
+            "415": problem("Not multipart/form-data, or bytes that are not a PNG, JPEG, WebP, GIF, AVIF or PDF."),
+            "422": problem("An image that does not decode or has too many pixels, no file, or a bad field."),
+        },
+    ),
+    Operation(
+        "GET",
+        "/api/v1/assets",
+        list_assets,
+        "listAssets",
+        "Assets",
+        "Uploaded assets, newest first",
+        scopes=("preview", "write"),
+        parameters=[LIMIT, POSITION],
+        responses={"200": json_body("AssetPage", "A page of assets."), **write_errors(slug=False, body=False)},
+    ),
+    Operation(
+        "GET",
+        "/api/v1/assets/{id}",
+        redirect_to_asset,
+        "redirectToAsset",
+        "Assets",
+        "The asset's short URL: a redirect to its `url`",
+        security=PUBLIC,
+        parameters=[ASSET_ID],
+        responses={"301": {"description": "`Location` is the asset's `url`."}, "400": BAD_QUERY, **NO_ASSET},
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/assets/{id}",
+        delete_asset,
+        "deleteAsset",
+        "Assets",
+        "Delete an asset and its variants",
+        scopes=("write",),
+        parameters=[ASSET_ID],
+        responses={
+            "204": NO_CONTENT,
+            **write_errors(slug=False, body=False),
+            **NO_ASSET,
+            "409": problem("The current draft or the published version of an article shows it."),
+        },
+    ),
+    Operation(
+        "GET",
+        "/api/v1/assets/{id}/{filename}",
+        serve_asset,
+        "getAssetFile",
+        "Assets",
+        "An uploaded file, or a variant of an image with ?w= or ?fm=",
+        security=PUBLIC,
+        parameters=[
+            ASSET_ID,
+            param("filename", "path", "The asset's filename.", {"type": "string"}, True),
+            *VARIANT_PARAMETERS,
+        ],
+        responses={
+            "200": FILE,
+            "206": {"description": "The requested byte range (`Range: bytes=…`).", "content": FILE["content"]},
+            "301": {"description": "Another filename: `Location` is the asset's own URL."},
+            "304": NOT_MODIFIED,
+            "400": BAD_QUERY,
+            **NO_ASSET,
+            "416": {"description": "The range is beyond the end of the file (`Content-Range: bytes */size`)."},
+            "503": problem("Every image worker of this process is busy: retry after `Retry-After`."),
+        },
+    ),
 ]

@@ -1,9 +1,10 @@
 """Public read routes: articles by slug, one section, the listing, the site, the schema."""
 
+from collections.abc import Collection
+
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, section_by_anchor
 from cms.core.errors import Moved, NotFound
@@ -18,6 +19,25 @@ from cms.web.http import params
 from cms.web.http.caching import cached_response
 from cms.web.http.problems import bad_parameter
 from cms.web.http.responses import render_article, render_section
+from cms.web.openapi.examples import article_examples, section_examples, with_examples
+from cms.web.openapi.parts import (
+    ANCHOR,
+    CACHED_READ,
+    FIELDS,
+    FORMAT,
+    LOCALE,
+    MOVED,
+    NO_ARTICLE,
+    OPTIONAL_TOKEN,
+    PREVIEW,
+    PUBLIC,
+    SLUG,
+    any_of,
+    formatted,
+    json_body,
+    problem,
+)
+from cms.web.operations import Kept, Operation, PathParameters
 
 
 async def _published(request: Request, slug: str, locale: str) -> Entry:
@@ -44,8 +64,7 @@ async def get_article(request: Request) -> Response:
             return entry.snapshot, fmt.media_type  # stored at publish time exactly as served
         return render_article(entry.article(), query, request.app.state.formats)
 
-    variant = ("article", fmt.name) if len(fields) == len(ARTICLE_FIELDS) else ("article", fmt.name, *sorted(fields))
-    rendition = _cache(request).rendition(entry, variant, render)
+    rendition = _cache(request).rendition(entry, article_variant(request.path_params, fmt.name, fields), render)
     return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
 
 
@@ -58,8 +77,20 @@ async def get_section(request: Request) -> Response:
     anchor = request.path_params["anchor"]
     section = lambda: section_by_anchor(entry.article(), anchor)  # noqa: E731
     render = lambda: render_section(section(), query, request.app.state.formats)  # noqa: E731
-    rendition = _cache(request).rendition(entry, ("section", anchor, fmt.name), render)
+    rendition = _cache(request).rendition(entry, section_variant(request.path_params, fmt.name), render)
     return cached_response(request, rendition, entry.surrogate_key, entry.published, entry.last_modified)
+
+
+def article_variant(path: PathParameters, fmt: str = "json", fields: Collection[str] | None = None) -> tuple[str, ...]:
+    """The delivery cache's name of an article's rendition: its format, and its `fields=` unless all are chosen.
+    Without the last two, the rendition a request without a query string gets (which the fast path serves)."""
+    if fields is None or len(fields) == len(ARTICLE_FIELDS):
+        return ("article", fmt)
+    return ("article", fmt, *sorted(fields))
+
+
+def section_variant(path: PathParameters, fmt: str = "json") -> tuple[str, ...]:
+    return ("section", path["anchor"], fmt)
 
 
 def _cache(request: Request) -> DeliveryCache:
@@ -97,9 +128,82 @@ def _default_locale(request: Request) -> str:
     return str(request.app.state.settings.default_locale)
 
 
-routes = [
-    Route("/api/v1/articles/{slug}", get_article, methods=["GET"], name="article"),
-    Route("/api/v1/articles/{slug}/sections/{anchor}", get_section, methods=["GET"], name="section"),
-    Route("/api/v1/site", get_site, methods=["GET"], name="site"),
-    Route("/api/v1/schema", get_schema, methods=["GET"], name="schema"),
+PREVIEW_ERRORS = {
+    "308": {"description": "With preview=true, the slug was renamed: `Location` is the new URL."},
+    "401": problem("preview=true without a token, or with an unknown or revoked one."),
+    "403": problem("preview=true with a token that lacks the `preview` scope."),
+}
+ARTICLE = formatted(
+    any_of("Article", "PortableTextArticle", "ArticleFields"),
+    "The article: an `Article` (JSON), a `PortableTextArticle` (`format=portable-text`), an `ArticleFields` "
+    "(`fields=`), or the text of the `html`, `markdown` or `text` format.",
+)
+SECTION = formatted(
+    any_of("Section", "PortableTextSection"),
+    "The section: a `Section` (JSON), a `PortableTextSection` (`format=portable-text`), or text.",
+)
+
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/articles/{slug}",
+        get_article,
+        "getArticle",
+        "Delivery",
+        "One published article; with preview=true, the current draft",
+        security=OPTIONAL_TOKEN,
+        parameters=[SLUG, LOCALE, FIELDS, FORMAT, PREVIEW],
+        responses={
+            "200": with_examples(ARTICLE, article_examples()),
+            "301": MOVED,
+            **CACHED_READ,
+            **PREVIEW_ERRORS,
+            "404": NO_ARTICLE,
+        },
+        kept=Kept(article_variant),
+    ),
+    Operation(
+        "GET",
+        "/api/v1/articles/{slug}/sections/{anchor}",
+        get_section,
+        "getSection",
+        "Delivery",
+        "One section of a published article; with preview=true, of the draft",
+        security=OPTIONAL_TOKEN,
+        parameters=[SLUG, ANCHOR, LOCALE, FORMAT, PREVIEW],
+        responses={
+            "200": with_examples(SECTION, section_examples()),
+            "301": MOVED,
+            **CACHED_READ,
+            **PREVIEW_ERRORS,
+            "404": problem("No such article, or it has no section with this anchor."),
+        },
+        kept=Kept(section_variant),
+    ),
+    Operation(
+        "GET",
+        "/api/v1/site",
+        get_site,
+        "getSite",
+        "Delivery",
+        "The site's name and locales",
+        security=PUBLIC,
+        responses={"200": json_body("SiteInfo", "The site."), **CACHED_READ},
+    ),
+    Operation(
+        "GET",
+        "/api/v1/schema",
+        get_schema,
+        "getSchema",
+        "Delivery",
+        "JSON Schema (2020-12) of the article input, every block type under $defs by its type name",
+        security=PUBLIC,
+        responses={
+            "200": {
+                "description": "The schema.",
+                "content": {"application/schema+json": {"schema": {"type": "object"}}},
+            },
+            **CACHED_READ,
+        },
+    ),
 ]

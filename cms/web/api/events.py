@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.core.events import Event, parse_event_id
 from cms.metrics import OPEN_STREAMS
@@ -14,6 +13,8 @@ from cms.services.changes import CursorAhead, CursorExpired, Reset
 from cms.web.admin import session as admin_session
 from cms.web.http import auth, params
 from cms.web.http.problems import Problem, bad_parameter
+from cms.web.openapi.parts import BAD_QUERY, BAD_TOKEN, OPTIONAL_TOKEN, REF, json_body, param, problem
+from cms.web.operations import Operation
 
 NO_STORE = "no-store"
 
@@ -99,7 +100,53 @@ async def _server_sent(events: AsyncIterator[Event | Reset]) -> AsyncIterator[Se
         OPEN_STREAMS.dec()
 
 
-routes = [
-    Route("/api/v1/changes", list_changes, methods=["GET"]),
-    Route("/api/v1/events", stream_events, methods=["GET"]),
+SINCE = param(
+    "since",
+    "query",
+    "An event id or `next_cursor` this service gave, or `latest`; absent: from the oldest event kept (feed) or live "
+    "events only (stream).",
+    {"type": "string", "pattern": "^(latest|[0-7][0-9a-f]{15})$"},
+)
+STREAM = {
+    "description": "An endless text/event-stream of `StreamEvent` messages (an event of the log or `reset`), with a "
+    "comment line at least every 15 s.",
+    # contentSchema: the schema of what each message's string holds
+    "content": {"text/event-stream": {"schema": {"type": "string", "contentSchema": {"$ref": REF + "StreamEvent"}}}},
+}
+
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/changes",
+        list_changes,
+        "listChanges",
+        "Events",
+        "The event log, oldest first, from a cursor; with the `preview` scope, `article.updated` too",
+        security=OPTIONAL_TOKEN,
+        parameters=[
+            SINCE,
+            param("limit", "query", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
+        ],
+        responses={
+            "200": json_body("ChangesPage", "Events after `since`, and the cursor to poll with."),
+            "400": BAD_QUERY,
+            "401": BAD_TOKEN,
+            "410": problem("The cursor is older than what the log keeps: re-read, then use since=latest."),
+        },
+    ),
+    Operation(
+        "GET",
+        "/api/v1/events",
+        stream_events,
+        "streamEvents",
+        "Events",
+        "Live events as Server-Sent Events (`id`, `event` = type, `data` = the event JSON); with `Last-Event-ID` or "
+        "`since`, first every event missed; `event: reset` when those are no longer kept",
+        security=OPTIONAL_TOKEN,
+        parameters=[
+            SINCE,
+            param("Last-Event-ID", "header", "The id of the last event received, on reconnection.", {"type": "string"}),
+        ],
+        responses={"200": STREAM, "400": BAD_QUERY, "401": BAD_TOKEN},
+    ),
 ]

@@ -5,7 +5,6 @@ from collections.abc import Awaitable
 from pydantic import TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.core.article import ARTICLE_FIELDS, SUMMARY_FIELDS, Tag
 from cms.core.representation import Rendition
@@ -14,6 +13,9 @@ from cms.services.delivery_cache import DeliveryCache
 from cms.web.http import params
 from cms.web.http.caching import cached_response
 from cms.web.http.problems import bad_parameter
+from cms.web.openapi.examples import listing_examples, with_examples
+from cms.web.openapi.parts import CACHED_READ, CURSOR, FIELDS, LIMIT, LOCALE, PUBLIC, any_of, param
+from cms.web.operations import Kept, Operation
 
 _TAG = TypeAdapter(Tag)
 
@@ -57,4 +59,30 @@ def _search(query: dict[str, str]) -> listing.Search | None:
         raise bad_parameter("q", str(exc)) from None
 
 
-routes = [Route("/api/v1/articles", list_articles, methods=["GET"], name="list_articles")]
+PAGE = {
+    "description": "A page of summaries (`ArticleSummaryPage`), or with `fields=` of those fields "
+    "(`ArticleFieldsPage`).",
+    "content": {"application/json": {"schema": any_of("ArticleSummaryPage", "ArticleFieldsPage")}},
+}
+TAG = param("tag", "query", "Only articles with this tag (exact).", {"type": "string", "maxLength": 50})
+SEARCH = param(
+    "q",
+    "query",
+    "Full-text search: plain words, all must match, the last as a prefix; best hits first (docs/search.md).",
+    {"type": "string", "maxLength": 500},
+)
+
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/articles",
+        list_articles,
+        "listArticles",
+        "Delivery",
+        "Published articles, newest first, or best search hits first (keyset pagination)",
+        security=PUBLIC,
+        parameters=[LOCALE, FIELDS, LIMIT, CURSOR, TAG, SEARCH],
+        responses={"200": with_examples(PAGE, listing_examples()), **CACHED_READ},
+        kept=Kept(),
+    ),
+]

@@ -2,10 +2,11 @@
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from cms.services import health
 from cms.web.http.problems import ProblemResponse
+from cms.web.openapi.parts import PUBLIC, problem
+from cms.web.operations import Operation
 
 
 async def healthz(request: Request) -> Response:
@@ -20,7 +21,39 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-routes = [
-    Route("/healthz", healthz, methods=["GET"]),
-    Route("/readyz", readyz, methods=["GET"]),
+STATUS = {
+    "description": "OK",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"}},
+                "required": ["status"],
+            }
+        }
+    },
+}
+
+operations = [
+    Operation(
+        "GET",
+        "/healthz",
+        healthz,
+        "getHealth",
+        "Operations",
+        "Liveness: the process answers",
+        security=PUBLIC,
+        responses={"200": STATUS},
+        asks_database=False,
+    ),
+    Operation(
+        "GET",
+        "/readyz",
+        readyz,
+        "getReadiness",
+        "Operations",
+        "Readiness: the database answers",
+        security=PUBLIC,
+        responses={"200": STATUS, "503": problem("The database does not answer; retry after `Retry-After`.")},
+    ),
 ]

@@ -2,13 +2,15 @@
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from cms.core.numbers import MAX_VERSION
 from cms.services import revisions
 from cms.web.api.articles import draft_response
 from cms.web.http import auth, params
 from cms.web.http.preconditions import if_match
 from cms.web.http.responses import json_response
+from cms.web.openapi.parts import IF_MATCH, LIMIT, LOCALE, POSITION, SLUG, json_body, param, problem, write_errors
+from cms.web.operations import Operation
 
 
 def _locale(query: dict[str, str], request: Request) -> str:
@@ -38,8 +40,54 @@ async def restore_revision(request: Request) -> Response:
     return draft_response(article)
 
 
-routes = [
-    Route("/api/v1/articles/{slug}/revisions", list_revisions, methods=["GET"]),
-    Route("/api/v1/articles/{slug}/revisions/{n}", get_revision, methods=["GET"]),
-    Route("/api/v1/articles/{slug}/revisions/{n}/restore", restore_revision, methods=["POST"]),
+VERSION = param(
+    "n", "path", "A revision's version number.", {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}, True
+)
+# A renamed slug: revisions are management requests, so 308 as for writes (cms.web.http.problems.on_moved).
+READ_ERRORS = write_errors(body=False)
+NO_REVISION = problem("No such article, or it has no such revision.")
+
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/articles/{slug}/revisions",
+        list_revisions,
+        "listRevisions",
+        "Revisions",
+        "Every saved draft, newest first",
+        scopes=("preview",),
+        parameters=[SLUG, LOCALE, LIMIT, POSITION],
+        responses={"200": json_body("RevisionPage", "A page of revisions."), **READ_ERRORS},
+    ),
+    Operation(
+        "GET",
+        "/api/v1/articles/{slug}/revisions/{n}",
+        get_revision,
+        "getRevision",
+        "Revisions",
+        "One saved draft",
+        scopes=("preview",),
+        parameters=[SLUG, LOCALE, VERSION],
+        responses={
+            "200": json_body("RevisionDetail", "The revision and its content."),
+            **READ_ERRORS,
+            "404": NO_REVISION,
+        },
+    ),
+    Operation(
+        "POST",
+        "/api/v1/articles/{slug}/revisions/{n}/restore",
+        restore_revision,
+        "restoreRevision",
+        "Revisions",
+        "Make a revision the draft again (as a new revision)",
+        scopes=("write",),
+        parameters=[SLUG, LOCALE, VERSION, IF_MATCH],
+        responses={
+            "200": json_body("Article", "The draft, with its new `ETag`."),
+            **write_errors(body=False, if_match="optional"),
+            "404": NO_REVISION,
+        },
+        returns_draft=True,
+    ),
 ]

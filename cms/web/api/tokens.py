@@ -3,12 +3,13 @@
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.services import tokens
 from cms.services.tokens import TokenInfo
 from cms.web.http import auth, bodies, params
 from cms.web.http.responses import json_response
+from cms.web.openapi.parts import NO_CONTENT, SERVER_ID, json_body, param, problem, request_body, write_errors
+from cms.web.operations import Operation
 
 
 class NewToken(BaseModel):
@@ -48,8 +49,40 @@ async def revoke_token(request: Request) -> Response:
     return Response(status_code=204)
 
 
-routes = [
-    Route("/api/v1/tokens", create_token, methods=["POST"]),
-    Route("/api/v1/tokens", list_tokens, methods=["GET"]),
-    Route("/api/v1/tokens/{id}", revoke_token, methods=["DELETE"]),
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/tokens",
+        list_tokens,
+        "listTokens",
+        "Tokens",
+        "Active tokens (never their secrets)",
+        scopes=("admin",),
+        responses={"200": json_body("TokenList", "The tokens."), **write_errors(slug=False, body=False)},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/tokens",
+        create_token,
+        "createToken",
+        "Tokens",
+        "Create a token; its secret is in this response only",
+        scopes=("admin",),
+        body=request_body("NewToken"),
+        responses={
+            "201": json_body("CreatedToken", "The token and its secret; `Location` is its URL."),
+            **write_errors(slug=False),
+        },
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/tokens/{id}",
+        revoke_token,
+        "revokeToken",
+        "Tokens",
+        "Revoke a token, effective immediately",
+        scopes=("admin",),
+        parameters=[param("id", "path", "The token's id.", SERVER_ID, required=True)],
+        responses={"204": NO_CONTENT, **write_errors(slug=False, body=False), "404": problem("No such token.")},
+    ),
 ]

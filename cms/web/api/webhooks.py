@@ -2,12 +2,23 @@
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from cms.services import webhooks
 from cms.services.webhooks import NewWebhook, WebhookPatch
 from cms.web.http import auth, bodies, params
 from cms.web.http.responses import json_response
+from cms.web.openapi.parts import (
+    LIMIT,
+    NO_CONTENT,
+    POSITION,
+    SERVER_ID,
+    json_body,
+    param,
+    problem,
+    request_body,
+    write_errors,
+)
+from cms.web.operations import Operation
 
 PRIVATE = {"Cache-Control": "private, no-store"}
 
@@ -66,11 +77,79 @@ async def redeliver(request: Request) -> Response:
     return json_response(delivery.model_dump(mode="json"), 202, PRIVATE)
 
 
-routes = [
-    Route("/api/v1/webhooks", create_webhook, methods=["POST"]),
-    Route("/api/v1/webhooks", list_webhooks, methods=["GET"]),
-    Route("/api/v1/webhooks/{id}", update_webhook, methods=["PATCH"]),
-    Route("/api/v1/webhooks/{id}", delete_webhook, methods=["DELETE"]),
-    Route("/api/v1/webhooks/{id}/deliveries", list_deliveries, methods=["GET"]),
-    Route("/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", redeliver, methods=["POST"]),
+WEBHOOK_ID = param("id", "path", "The subscription's id.", SERVER_ID, required=True)
+ADMIN = write_errors(slug=False, body=False)
+NO_WEBHOOK = {"404": problem("No such subscription.")}
+
+operations = [
+    Operation(
+        "GET",
+        "/api/v1/webhooks",
+        list_webhooks,
+        "listWebhooks",
+        "Webhooks",
+        "Webhook subscriptions (never their secrets)",
+        scopes=("admin",),
+        responses={"200": json_body("WebhookList", "The subscriptions."), **ADMIN},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/webhooks",
+        create_webhook,
+        "createWebhook",
+        "Webhooks",
+        "Subscribe a URL to event types; the signing secret is in this response only",
+        scopes=("admin",),
+        body=request_body("NewWebhook"),
+        responses={"201": json_body("CreatedWebhook", "The subscription and its secret."), **write_errors(slug=False)},
+    ),
+    Operation(
+        "PATCH",
+        "/api/v1/webhooks/{id}",
+        update_webhook,
+        "updateWebhook",
+        "Webhooks",
+        'Change a subscription; {"enabled": true} turns a disabled one back on',
+        scopes=("admin",),
+        parameters=[WEBHOOK_ID],
+        body=request_body("WebhookPatch"),
+        responses={"200": json_body("WebhookInfo", "The subscription."), **write_errors(slug=False), **NO_WEBHOOK},
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/webhooks/{id}",
+        delete_webhook,
+        "deleteWebhook",
+        "Webhooks",
+        "Delete a subscription and its deliveries",
+        scopes=("admin",),
+        parameters=[WEBHOOK_ID],
+        responses={"204": NO_CONTENT, **ADMIN, **NO_WEBHOOK},
+    ),
+    Operation(
+        "GET",
+        "/api/v1/webhooks/{id}/deliveries",
+        list_deliveries,
+        "listDeliveries",
+        "Webhooks",
+        "A subscription's deliveries, newest first, with every attempt",
+        scopes=("admin",),
+        parameters=[WEBHOOK_ID, LIMIT, POSITION],
+        responses={"200": json_body("DeliveryPage", "A page of deliveries."), **ADMIN, **NO_WEBHOOK},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
+        redeliver,
+        "redeliver",
+        "Webhooks",
+        "Queue one more attempt of a delivery (same webhook-id)",
+        scopes=("admin",),
+        parameters=[WEBHOOK_ID, param("delivery", "path", "The delivery's id.", SERVER_ID, required=True)],
+        responses={
+            "202": json_body("DeliveryInfo", "The delivery, pending."),
+            **ADMIN,
+            "404": problem("No such subscription, or it has no such delivery."),
+        },
+    ),
 ]

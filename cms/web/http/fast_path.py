@@ -6,7 +6,12 @@ earlier request that went the whole way. Only requests whose answer cannot diffe
 query string (a listing page: a query string this cache was filled with, so it was validated then), no CORS
 `Origin` when CORS is configured, and a rendition already made. Everything else goes to Starlette, so the
 behaviour is the routed one by construction; the headers come from the same `answer` as `cached_response`'s.
+
+Which operations are answered here, and under which name their rendition is kept, is what their records say
+(`Operation.kept`, cms/web/operations.py); a path is matched with the router's own pattern for the route.
 """
+
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
@@ -16,19 +21,30 @@ from cms.config import Settings
 from cms.core.representation import Rendition
 from cms.services.delivery_cache import DeliveryCache, Entry
 from cms.web.http.caching import Conditions, answer
-
-ARTICLES = "/api/v1/articles"
-_PREFIX = ARTICLES + "/"
+from cms.web.operations import Operation, Variant
 
 
 class CachedDeliveryHits:
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, operations: Sequence[Operation]) -> None:
         self.app = app
         self.cache: DeliveryCache = app.state.delivery_cache
         self.settings: Settings = app.state.settings
         self.locale = self.settings.default_locale
         self.cors = bool(self.settings.cors_origins)
-        self.routes = {route.name: route for route in app.routes if isinstance(route, Route)}
+        routes = {route.name: route for route in app.routes if isinstance(route, Route)}
+        kept = [(routes[op.id], op.kept.variant) for op in operations if op.kept is not None]
+        self.pages: dict[str, BaseRoute] = {route.path: route for route, variant in kept if variant is None}
+        """The listing's route by its path: its pages are kept by query string."""
+        self.entries: dict[int, list[tuple[Route, Variant]]] = {}
+        """Routes of a published article's renditions (`{slug}` and more), each with the name of its rendition, by
+        the number of '/' in the paths they match (a path parameter holds none): one pattern to try, not all."""
+        for route, variant in kept:
+            if variant is not None and "slug" not in route.param_convertors:
+                raise ValueError(
+                    f"{route.path}: a kept rendition belongs to the article at {{slug}}; the path has none"
+                )
+            if variant is not None:
+                self.entries.setdefault(route.path.count("/"), []).append((route, variant))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not (self.cors and _has_origin(scope)):
@@ -46,24 +62,21 @@ class CachedDeliveryHits:
         await self.app(scope, receive, send)
 
     def _hit(self, path: str, query: bytes) -> tuple[BaseRoute, Rendition, Entry | None, str] | None:
-        if path == ARTICLES:
+        listing = self.pages.get(path)
+        if listing is not None:
             page = self.cache.cached_page(query.decode("latin-1"))
-            return None if page is None else (self.routes["list_articles"], page[0], None, page[1])
-        if query or not path.startswith(_PREFIX):
+            return None if page is None else (listing, page[0], None, page[1])
+        if query:
             return None
-        slug, _, rest = path[len(_PREFIX) :].partition("/")
-        if rest:
-            section, _, anchor = rest.partition("/")
-            if section != "sections" or not anchor or "/" in anchor:
-                return None
-            route, variant = self.routes["section"], ("section", anchor, "json")
-        else:
-            route, variant = self.routes["article"], ("article", "json")
-        entry = self.cache.cached(slug, self.locale)
-        rendition = entry.renditions.get(variant) if entry is not None else None
-        if entry is None or rendition is None:
-            return None
-        return route, rendition, entry, entry.surrogate_key
+        for route, variant in self.entries.get(path.count("/"), ()):
+            match = route.path_regex.match(path)
+            if match is not None:  # its groups are the path parameters, as the router finds them
+                entry = self.cache.cached(match["slug"], self.locale)
+                rendition = entry.renditions.get(variant(match)) if entry is not None else None
+                if entry is None or rendition is None:
+                    return None
+                return route, rendition, entry, entry.surrogate_key
+        return None
 
 
 def _has_origin(scope: Scope) -> bool:

@@ -28,8 +28,8 @@ from cms.services.drafts import draft_tag
 from cms.web.http.request_id import current_request_id
 
 log = logging.getLogger("cms.errors")
-DELIVERY_ROUTES = ("article", "section")
-"""The names of the delivery routes (cms/web/api/delivery.py) whose renamed slugs answer 301."""
+DELIVERY_ROUTES = ("getArticle", "getSection")
+"""The operationIds (route names) of the delivery reads (cms/web/api/delivery.py) whose renamed slugs answer 301."""
 
 # RFC 9110's names, where older Pythons' HTTPStatus still has RFC 7231's: titles must not change with the runtime.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}

@@ -1,23 +1,25 @@
-"""OpenAPI 3.1 of every API route, and an API docs page that works offline.
+"""OpenAPI 3.1 of every API operation, and an API docs page that works offline.
 
 The schemas are generated from the models the code validates and serialises with (cms.web.openapi.schemas); the
-routes, their parameters and every status they answer are listed in cms.web.openapi.paths, the headers of each
-response in cms.web.openapi.headers. docs/api.md tells how to generate a client from it.
+paths from the operations each resource declares (cms.web.openapi.paths), the headers of each response in
+cms.web.openapi.headers. docs/api.md tells how to generate a client from it.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
-import orjson
 import swagger_ui_bundle
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import cms
-from cms.web.openapi.headers import HEADERS, with_headers
+from cms.web.openapi.headers import HEADERS
+from cms.web.openapi.parts import PUBLIC
 from cms.web.openapi.paths import paths
 from cms.web.openapi.schemas import component_schemas
+from cms.web.operations import Operation
 
 TAGS = [
     ("Delivery", "Public reads: published articles and sections in every format, the listing, the site, the schema."),
@@ -31,7 +33,7 @@ TAGS = [
 ]
 
 
-def build_openapi() -> dict[str, Any]:
+def build_openapi(operations: Sequence[Operation]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -44,7 +46,7 @@ def build_openapi() -> dict[str, Any]:
         "servers": [{"url": "/", "description": "The server that serves this document."}],
         "tags": [{"name": name, "description": description} for name, description in TAGS],
         "security": [{"bearer": []}],
-        "paths": with_headers(paths()),
+        "paths": paths(operations),
         "components": {
             "schemas": component_schemas(),
             "headers": HEADERS,
@@ -71,17 +73,33 @@ _DOCS_PAGE = """<!doctype html>
 """
 
 
-def routes() -> list[Route | Mount]:
-    document = orjson.dumps(build_openapi())
+async def openapi_json(request: Request) -> Response:
+    """The document of this app's operations, made once when the app was (cms.web.app)."""
+    return Response(request.app.state.openapi_document, media_type="application/json")
 
-    async def openapi_json(request: Request) -> Response:
-        return Response(document, media_type="application/json")
 
-    async def docs(request: Request) -> Response:
-        return HTMLResponse(_DOCS_PAGE)
+async def docs(request: Request) -> Response:
+    return HTMLResponse(_DOCS_PAGE)
 
-    return [
-        Route("/openapi.json", openapi_json, methods=["GET"]),
-        Route("/docs", docs, methods=["GET"]),
-        Mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs_assets"),
-    ]
+
+operations = [
+    Operation(
+        "GET",
+        "/openapi.json",
+        openapi_json,
+        "getOpenApiDocument",
+        "Operations",
+        "This document",
+        security=PUBLIC,
+        asks_database=False,
+        responses={
+            "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}
+        },
+    ),
+]
+
+docs_routes: list[BaseRoute] = [
+    Route("/docs", docs, methods=["GET"]),
+    Mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs_assets"),
+]
+"""The docs page for people (like /admin, not an API operation)."""

@@ -1,7 +1,7 @@
 """The response headers of every operation, and the `503` of every one that asks the database.
 
-Added to the paths in one pass, by what a response is (its status, whether its route caches, whether it returns
-a draft), because the same header means the same thing on every route: a generated client reads `ETag`,
+Added to each operation's responses by what a response is (its status, whether its route caches, whether it
+returns a draft), because the same header means the same thing on every route: a generated client reads `ETag`,
 `Location` or `Retry-After` by name, and tests/openapi/conformance.py checks that every header marked required
 is sent.
 """
@@ -9,6 +9,7 @@ is sent.
 from typing import Any
 
 from cms.web.openapi.parts import problem
+from cms.web.operations import Operation
 
 REF = "#/components/headers/"
 
@@ -38,42 +39,32 @@ HEADERS = {
     "WWW-Authenticate": _header("`Bearer`, with the reason when a token was sent."),
 }
 
-DRAFT_WRITES = {"createArticle", "replaceArticle", "patchArticle", "addSection", "replaceSection", "restoreRevision"}
-"""Operations whose success returns the draft's new ETag (for the next If-Match)."""
-
-DATABASE_FREE = {"getHealth", "getMetrics", "getOpenApiDocument"}
-"""Operations that never ask the database, so never answer 503 for it."""
-
 UNAVAILABLE = problem(
     "The database does not answer (down, restarting or full): nothing changed; retry after `Retry-After` seconds."
 )
 
 
-def with_headers(paths: dict[str, Any]) -> dict[str, Any]:
-    """`paths` with each response's headers, and a `503` on every operation that asks the database."""
-    for methods in paths.values():
-        for operation in methods.values():
-            responses = operation["responses"]
-            if operation["operationId"] not in DATABASE_FREE:
-                responses.setdefault("503", UNAVAILABLE)
-            # Response objects are shared between operations (`BAD_QUERY`…): each gets its own copy here.
-            operation["responses"] = {
-                status: response | {"headers": {name: {"$ref": REF + name} for name in _names(status, operation)}}
-                for status, response in sorted(responses.items())
-            }
-    return paths
+def with_headers(operation: Operation) -> dict[str, Any]:
+    """The operation's responses, each with its headers, and a `503` when it asks the database; by status."""
+    responses = dict(operation.responses)
+    if operation.asks_database:
+        responses.setdefault("503", UNAVAILABLE)
+    cached = "304" in responses
+    # Response objects are shared between operations (`BAD_QUERY`…): each gets its own copy here.
+    return {
+        status: response | {"headers": {name: {"$ref": REF + name} for name in _names(status, cached, operation)}}
+        for status, response in sorted(responses.items())
+    }
 
 
-def _names(status: str, operation: dict[str, Any]) -> list[str]:
+def _names(status: str, cached: bool, operation: Operation) -> list[str]:
     """The headers a response of `operation` with `status` carries, besides what its body says."""
-    cached = "304" in operation["responses"]
-    returns_draft = operation["operationId"] in DRAFT_WRITES
     names = ["X-Request-ID"]
     if status in ("200", "206") and cached:
         names += ["ETag", "Cache-Control", "Vary", "Surrogate-Key", "Last-Modified"]
     elif status == "304":
         names += ["ETag", "Cache-Control", "Vary", "Surrogate-Key"]
-    elif (status in ("200", "201") and returns_draft) or status == "412":
+    elif (status in ("200", "201") and operation.returns_draft) or status == "412":
         names.append("ETag")
     if status in ("201", "301", "308"):
         names.append("Location")

@@ -1,4 +1,5 @@
-"""The pieces operations are made of: parameters, responses (problems with the status each means), and `op()`.
+"""The pieces an operation's description is made of (cms.web.operations.Operation): parameters, bodies, and
+responses (problems with the status each means).
 
 An operation names every status it can answer; a problem response is always `application/problem+json` with the
 `Problem` schema. `PUBLIC` routes need no token, `OPTIONAL_TOKEN` ones show more to a token, the rest need one.
@@ -11,11 +12,13 @@ from pydantic import TypeAdapter
 from cms.core.article import ARTICLE_FIELDS, Locale
 from cms.core.render import FORMATS
 from cms.core.text import SERVER_ID_PATTERN
-from cms.web.openapi.schemas import REF
 
-PUBLIC: list[dict[str, list[str]]] = []
-OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearer": []}]
-TOKEN: list[dict[str, list[str]]] = [{"bearer": []}]
+REF = "#/components/schemas/"
+
+Security = tuple[dict[str, list[str]], ...]
+PUBLIC: Security = ()
+OPTIONAL_TOKEN: Security = ({}, {"bearer": []})
+TOKEN: Security = ({"bearer": []},)
 
 
 def param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
@@ -71,6 +74,10 @@ def problem(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}}
 
 
+def any_of(*names: str) -> dict[str, Any]:
+    return {"anyOf": [{"$ref": REF + name} for name in names]}
+
+
 def formatted(json_schema: dict[str, Any], description: str) -> dict[str, Any]:
     """A response in `?format=`: JSON (`json`, `portable-text`) or one of the text formats, as a string."""
     content: dict[str, Any] = {"application/json": {"schema": json_schema}}
@@ -95,30 +102,8 @@ NOT_MODIFIED = {"description": "If-None-Match names the current ETag (or If-Modi
 MOVED = {"description": "The slug was renamed: `Location` is the new URL, query string kept."}
 MOVED_PERMANENTLY = {"description": "The slug was renamed: repeat the request at `Location` (method and body kept)."}
 NO_CONTENT = {"description": "Done; no body."}
-
-
-def op(
-    operation_id: str,
-    tag: str,
-    summary: str,
-    security: list[dict[str, list[str]]],
-    parameters: list[dict[str, Any]],
-    responses: dict[str, Any],
-    body: dict[str, Any] | None = None,
-    scope: str | None = None,
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {
-        "operationId": operation_id,
-        "tags": [tag],
-        "summary": summary,
-        "description": f"Needs a token with the `{scope}` scope." if scope else summary + ".",
-        "security": security,
-        "parameters": parameters,
-        "responses": dict(sorted(responses.items())),
-    }
-    if body is not None:
-        operation["requestBody"] = body
-    return operation
+CACHED_READ = {"304": NOT_MODIFIED, "400": BAD_QUERY}
+"""The statuses of a public read with an ETag, besides what it finds."""
 
 
 def request_body(ref: str, media_types: tuple[str, ...] = ("application/json",)) -> dict[str, Any]:

@@ -26,8 +26,7 @@ from cms.services.webhooks import CreatedWebhook, DeliveryInfo, DeliveryPage, Ne
 from cms.web.api.articles import NewSection, PublishRequest
 from cms.web.api.schemas import ChangesPage, PortableTextBlock, Problem, SiteInfo, StreamEvent
 from cms.web.api.tokens import CreatedToken, NewToken, TokenList
-
-REF = "#/components/schemas/"
+from cms.web.openapi.parts import REF
 
 SERVED: list[type[BaseModel]] = [
     Article,
