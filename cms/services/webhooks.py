@@ -256,11 +256,16 @@ class Dispatcher:
         self.allow_private = allow_private
         self._wake = asyncio.Event()
 
-    def on_events(self, events: list[Event]) -> None:
+    def wake(self) -> None:
+        """Look for due deliveries now rather than at the next poll (a redelivery was just asked for, say)."""
         self._wake.set()
 
+    def on_events(self, events: list[Event]) -> None:
+        """A subscriber of the worker's follower: new events may have queued deliveries."""
+        self.wake()
+
     def on_reset(self) -> None:
-        self._wake.set()
+        self.wake()
 
     async def run(self, stop: asyncio.Event) -> None:
         failing = False

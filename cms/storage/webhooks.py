@@ -1,6 +1,7 @@
 """Webhook subscriptions, their deliveries (an outbox written with the events) and every attempt.
 
-Deliveries are created in the write transaction, next to their event (`queue`), so none is lost or invented.
+Deliveries are created in the write transaction, right after their events (`queue`, a step of
+`cms.services.event_log.transaction`), so none is lost or invented.
 A worker claims due deliveries with a lease (`claim`): one UPDATE … RETURNING that only matches unleased rows,
 with `FOR UPDATE SKIP LOCKED` on PostgreSQL so that claimers on several hosts pass each other by instead of
 waiting; the lease (not a held lock) covers the send, which happens outside any transaction.
@@ -38,8 +39,11 @@ class Claimed:
     failing_since: datetime | None
 
 
-async def queue(events: Sequence[Event], now: datetime) -> None:
-    """Inside the write transaction: a pending delivery of each event to each enabled subscription to its type."""
+async def queue(events: Sequence[Event]) -> None:
+    """Inside the write transaction: a pending delivery of each event to each enabled subscription to its type,
+    due at once."""
+    if not events:
+        return
     subscriptions = await Webhook.filter(enabled=True).values_list("id", "events")
     rows = [
         WebhookDelivery(
@@ -50,8 +54,8 @@ async def queue(events: Sequence[Event], now: datetime) -> None:
             body=event.json().decode(),
             status=PENDING,
             attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+            next_attempt_at=event.timestamp,
+            created_at=event.timestamp,
         )
         for event in events
         for webhook_id, types in subscriptions

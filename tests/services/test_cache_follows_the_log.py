@@ -69,7 +69,7 @@ async def test_a_draft_edit_keeps_the_published_article_cached(client, app, edit
 async def _other_worker(database_url):
     """A second worker's cache and follower, in this process: it hears of writes by LISTEN or polling only."""
     cache = DeliveryCache(10_000_000)
-    follower = Follower(database_url, own_writes=False)
+    follower = Follower(database_url)
     follower.subscribers.add(cache)
     await follower.catch_up()
     stop = asyncio.Event()
