@@ -3,8 +3,12 @@
 `Upload` receives the bytes as they stream in (hashing and counting them, kept in a temporary file, never whole in
 memory), then `Assets.store`: `_sniff` (the bytes decide the type, never the name) -> the same bytes stored
 already? that asset -> `_inspect` (size checked before decoding, then decoded into a BlurHash, in a thread) ->
-`MediaStore.put` -> the row (one per sha256, however many uploads race) -> `asset_changed("asset.created")`.
-Variants are made once, in a thread, at most `image_jobs` at a time per worker, and kept beside the original.
+`MediaStore.put` -> the row and its `asset.created` event, in one `event_log.transaction()` (one row per sha256,
+however many uploads race). Variants are made once, in a thread, at most `image_jobs` at a time per worker, and
+kept beside the original.
+
+Each worker remembers the assets it has read (a row never changes): a subscriber of the worker's follower, it
+forgets an asset when the log says it was deleted, on this worker or another (cms/services/event_log.py).
 """
 
 import asyncio
@@ -16,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO
 
 import blurhash  # type: ignore[import-untyped]
 import filetype  # type: ignore[import-untyped]
@@ -26,8 +30,8 @@ from cms.core.article import Document
 from cms.core.assets import EXTENSIONS, IMAGE_TYPES, Asset, AssetPage, Variant, oriented, safe_filename
 from cms.core.blocks import Block
 from cms.core.blocks import Image as ImageBlock
-from cms.core.errors import Busy, FieldError, InvalidContent, NotFound, TooLarge, UnsupportedType
-from cms.core.events import ASSET_CREATED, ASSET_DELETED, NewEvent
+from cms.core.errors import Busy, Conflict, FieldError, InvalidContent, NotFound, TooLarge, UnsupportedType
+from cms.core.events import ASSET_CREATED, ASSET_DELETED, Event, NewEvent
 from cms.metrics import VARIANTS
 from cms.services import event_log
 from cms.storage import assets as rows
@@ -176,23 +180,24 @@ class Assets:
             inspection = await asyncio.to_thread(_inspect, upload.path, mime, self.max_pixels)
         with media_space():
             self.store.put(original_key(upload.sha256), upload.path)
-        asset, created = await rows.create(
-            rows.NewAsset(
-                uid=asset_id(upload.sha256),
-                sha256=upload.sha256,
-                mime=mime,
-                bytes=upload.size,
-                filename=safe_filename(filename, mime),
-                width=inspection.width if inspection else None,
-                height=inspection.height if inspection else None,
-                placeholder=inspection.placeholder if inspection else None,
-                alt=alt,
-            ),
-            written=asset_created,
+        new = rows.NewAsset(
+            uid=asset_id(upload.sha256),
+            sha256=upload.sha256,
+            mime=mime,
+            bytes=upload.size,
+            filename=safe_filename(filename, mime),
+            width=inspection.width if inspection else None,
+            height=inspection.height if inspection else None,
+            placeholder=inspection.placeholder if inspection else None,
+            alt=alt,
         )
-        if created:
-            await event_log.committed([ASSET_CREATED])
-        return asset, created
+        try:
+            async with event_log.transaction() as events:
+                asset = await rows.insert(new)
+                events.append(NewEvent(ASSET_CREATED, event_data(asset)))
+        except rows.AlreadyStored:
+            return await _stored_already(upload.sha256), False
+        return asset, True
 
     async def get(self, uid: str) -> Asset:
         """The asset, from this worker's memory after the first read (an asset's row never changes)."""
@@ -207,18 +212,27 @@ class Assets:
             self._known.popitem(last=False)
         return found
 
-    def forget(self, uid: str) -> None:
-        self._known.pop(uid, None)
+    def on_events(self, events: list[Event]) -> None:
+        """A subscriber of the worker's follower: a deleted asset is forgotten, whichever worker deleted it."""
+        for event in events:
+            if event.type == ASSET_DELETED:
+                self._known.pop(str(event.subject()["id"]), None)
+
+    def on_reset(self) -> None:
+        self._known.clear()
 
     async def page(self, limit: int, before: int | None) -> AssetPage:
         items, after = await rows.page(limit, before)
         return AssetPage(items=items, next_cursor=str(after) if after is not None else None)
 
     async def delete(self, uid: str) -> None:
-        """Conflict while a current draft or published version shows it; its files go with it."""
-        asset = await rows.delete(uid, deleted=asset_deleted)
-        await event_log.committed([ASSET_DELETED])
-        self.forget(uid)
+        """Conflict while a current draft or published version shows it; its files go with it, once it is gone."""
+        asset = await rows.by_id(uid)
+        if asset is None:
+            raise NotFound(f"no asset has id {uid!r}")
+        async with event_log.transaction() as events:
+            await rows.delete(uid)
+            events.append(NewEvent(ASSET_DELETED, event_data(asset)))
         self.store.delete(f"{asset.sha256[:2]}/{asset.sha256}")
 
     async def variant(self, asset: Asset, variant: Variant) -> str:
@@ -302,25 +316,16 @@ def _measured(asset: Asset) -> dict[str, Any]:
     return {"width": asset.width, "height": asset.height, "placeholder": asset.placeholder, "url": asset.url}
 
 
-async def asset_created(asset: Asset) -> None:
-    await asset_changed("asset.created", asset)
-
-
-async def asset_deleted(asset: Asset) -> None:
-    await asset_changed("asset.deleted", asset)
-
-
-async def asset_changed(kind: Literal["asset.created", "asset.deleted"], asset: Asset) -> None:
-    """The one place where `asset.created` and `asset.deleted` reach the event log (SPEC §7, issue 9).
-
-    It runs as the last step of the transaction that inserts or deletes the asset's row (`cms.storage.assets`),
-    so the event written here commits with the change, or not at all. The event's `data` is `event_data(asset)`.
-    Nothing else tells anyone of assets.
-    """
-    await event_log.record([NewEvent(kind, event_data(asset))])
+async def _stored_already(sha256: str) -> Asset:
+    """The asset whose bytes an upload found stored already, as its own insert was refused."""
+    existing = await rows.by_sha256(sha256)
+    if existing is None:  # deleted again in between: unlikely enough to let the client retry
+        raise Conflict("these bytes were being deleted as they were uploaded: upload them again")
+    return existing
 
 
 def event_data(asset: Asset) -> dict[str, Any]:
+    """The `data` of `asset.created` and `asset.deleted` (docs/events.md)."""
     return {"id": asset.id, "url": asset.url, "mime": asset.mime, "bytes": asset.bytes}
 
 

@@ -1,4 +1,4 @@
-"""Following the event log from outside: the changes feed (pages by cursor) and live streams (SPEC §7).
+"""Following the event log from outside: the changes feed (pages by cursor) and live streams (docs/events.md).
 
 Visibility: without the preview scope a client sees what delivery shows (every type but `article.updated`).
 """

@@ -1,13 +1,15 @@
 """Writing events with the changes they announce, and following the log in each worker.
 
-Every write runs in `async with event_log.transaction() as events:` and appends the events it raises; they are
-written as the transaction's last step (cms/storage/events.py), so a change and its event commit together or not
-at all.
+The event log is the one seam between a write and everything that reacts to it. Every write runs in
+`async with event_log.transaction() as events:` and appends the events it raises; the transaction's last two steps
+record the events (cms/storage/events.py) and queue their webhook deliveries (cms/storage/webhooks.py), so a change,
+its events and their deliveries commit together or not at all.
 
 Each worker runs one `Follower`: it reads the log from where it stands (PostgreSQL: LISTEN, the NOTIFY carrying
 the event; SQLite: polling every 250 ms) and hands each event, once and in order, to its subscribers: the delivery
-cache, the open event streams, the webhook dispatcher. After a write, the writing worker catches up at once, so
-its own next read sees its own change.
+cache, the asset caches, the open event streams, the webhook dispatcher. Nothing else tells them of a change. The
+app owns its follower (cms/web/app.py) and, after a request that wrote, catches it up before answering
+(cms/web/http/own_writes.py), so that the writing worker's next read already sees its own change.
 
 When the log cannot be read (database restarting), subscribers keep what they have; once it answers again the
 follower catches up from the last event it saw. Only when that point was pruned meanwhile do they `reset`.
@@ -25,6 +27,7 @@ import asyncpg
 from cms.core.events import Event, NewEvent
 from cms.metrics import EVENTS_WRITTEN
 from cms.storage import events as log_storage
+from cms.storage import webhooks as webhook_storage
 from cms.storage.db import asyncpg_dsn, is_sqlite
 from cms.storage.db import transaction as database_transaction
 
@@ -39,28 +42,14 @@ PRUNE_INTERVAL = 3600.0
 
 @contextlib.asynccontextmanager
 async def transaction() -> AsyncIterator[list[NewEvent]]:
-    """One write transaction; the events appended to the yielded list are written at its end."""
+    """One write transaction; the events appended to the yielded list are written as its last steps."""
     pending: list[NewEvent] = []
     async with database_transaction():
         yield pending
-        await log_storage.record(pending)
-    await committed([event.type for event in pending])
-
-
-async def record(events: list[NewEvent]) -> None:
-    """For writes whose transaction storage opens (assets): the events, as that transaction's last step. The
-    caller then calls `committed` once the transaction has committed."""
-    await log_storage.record(events)
-
-
-async def committed(types: list[str]) -> None:
-    """After a commit that wrote events of `types`: count them, and let this process's followers read them now,
-    so that this worker's next read (of the cache, say) already sees the change."""
-    for kind in types:
-        EVENTS_WRITTEN.labels(kind).inc()
-    if types:
-        for follower in list(_followers):
-            await follower.catch_up_quietly()
+        written = await log_storage.record(pending)
+        await webhook_storage.queue(written)
+    for event in written:
+        EVENTS_WRITTEN.labels(event.type).inc()
 
 
 class Subscriber(Protocol):
@@ -71,14 +60,9 @@ class Subscriber(Protocol):
         """Events were missed (pruned before they could be read): start afresh."""
 
 
-_followers: set["Follower"] = set()
-
-
 class Follower:
-    def __init__(self, database_url: str, own_writes: bool = True) -> None:
-        """`own_writes`: catch up after each write this process makes (False: only by LISTEN or polling)."""
+    def __init__(self, database_url: str) -> None:
         self.database_url = database_url
-        self.own_writes = own_writes
         self.position: int | None = None
         """The last event handed to subscribers (None until the log was first read)."""
         self.subscribers: set[Subscriber] = set()
@@ -93,15 +77,10 @@ class Follower:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Follow the log until `stop` is set."""
-        if self.own_writes:
-            _followers.add(self)
-        try:
-            if is_sqlite(self.database_url):
-                await self._poll(stop)
-            else:
-                await self._listen(asyncpg_dsn(self.database_url), stop)
-        finally:
-            _followers.discard(self)
+        if is_sqlite(self.database_url):
+            await self._poll(stop)
+        else:
+            await self._listen(asyncpg_dsn(self.database_url), stop)
 
     async def catch_up(self) -> None:
         """Read every event after the position and hand it on; reset subscribers if some were pruned unread."""
@@ -124,6 +103,7 @@ class Follower:
                     return
 
     async def catch_up_quietly(self) -> None:
+        """`catch_up`, logging rather than raising a failure: after a write, which is committed whatever happens."""
         try:
             await self.catch_up()
         except Exception as exc:  # the write is committed; the poll or NOTIFY brings its event a moment later

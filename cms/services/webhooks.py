@@ -1,4 +1,4 @@
-"""Webhooks (SPEC §6): subscriptions, Standard Webhooks signatures, and the dispatcher each worker runs.
+"""Webhooks (docs/events.md): subscriptions, Standard Webhooks signatures, and the dispatcher each worker runs.
 
 A delivery is queued in the write transaction of its event (cms/storage/webhooks.py). The dispatcher claims due
 deliveries under a lease, resolves the target's host, refuses private addresses (unless allowed), connects to the
@@ -19,7 +19,6 @@ import random
 import secrets
 import socket
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -37,7 +36,6 @@ from cms.metrics import WEBHOOK_DELIVERIES, WEBHOOK_QUEUE
 from cms.services.event_log import wait
 from cms.storage import webhooks as store
 from cms.storage.db import forget_read_only_sessions
-from cms.storage.models import Webhook, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +75,7 @@ class NewWebhook(BaseModel):
     url: Annotated[str, Field(min_length=1, max_length=2000)]
     """An http(s) URL on a public address."""
     events: Annotated[list[EventType], Field(min_length=1)]
-    """The event types to receive (SPEC §7)."""
+    """The event types to receive (docs/events.md)."""
 
 
 class WebhookPatch(BaseModel):
@@ -168,74 +166,64 @@ async def check_target(url: str, allow_private: bool, resolve: Resolve) -> tuple
     return parsed, addresses[0]
 
 
-def _info(row: Webhook) -> WebhookInfo:
-    return WebhookInfo(id=row.uid, url=row.url, events=list(row.events), enabled=row.enabled, created_at=row.created_at)
+def _info(subscription: store.Subscription) -> WebhookInfo:
+    return WebhookInfo(
+        id=subscription.uid,
+        url=subscription.url,
+        events=subscription.events,
+        enabled=subscription.enabled,
+        created_at=subscription.created_at,
+    )
 
 
 async def create(new: NewWebhook, allow_private: bool, resolve: Resolve) -> CreatedWebhook:
     await check_target(new.url, allow_private, resolve)
     secret = new_secret()
-    row = await Webhook.create(
-        uid=uuid.uuid4().hex, url=new.url, events=sorted(set(new.events)), secret=secret, enabled=True
-    )
-    return CreatedWebhook(**_info(row).model_dump(), secret=secret)
+    created = await store.create_subscription(new.url, sorted(set(new.events)), secret)
+    return CreatedWebhook(**_info(created).model_dump(), secret=secret)
 
 
 async def list_all() -> WebhookList:
-    return WebhookList(items=[_info(row) for row in await Webhook.all().order_by("created_at", "id")])
+    return WebhookList(items=[_info(subscription) for subscription in await store.subscriptions()])
 
 
-async def _find(uid: str) -> Webhook:
-    row = await Webhook.get_or_none(uid=uid) if is_server_id(uid) else None
-    if row is None:
+async def _find(uid: str) -> store.Subscription:
+    found = await store.subscription(uid) if is_server_id(uid) else None
+    if found is None:
         raise NotFound(f"no webhook has id {uid!r}")
-    return row
+    return found
 
 
 async def update(uid: str, patch: WebhookPatch, allow_private: bool, resolve: Resolve) -> WebhookInfo:
-    row = await _find(uid)
-    changes: dict[str, object] = {}
+    """Change what the patch gives; enabling a disabled subscription gives it 5 more days of failures."""
+    found = await _find(uid)
     if patch.url is not None:
         await check_target(patch.url, allow_private, resolve)
-        changes["url"] = patch.url
-    if patch.events is not None:
-        changes["events"] = sorted(set(patch.events))
-    if patch.enabled is not None:
-        changes["enabled"] = patch.enabled
-        if patch.enabled:
-            changes["failing_since"] = None  # a fresh start: 5 more days before it is disabled again
-    if changes:
-        await Webhook.filter(id=row.id).update(**changes)
-        await row.refresh_from_db()
-    return _info(row)
+    events = sorted(set(patch.events)) if patch.events is not None else None
+    return _info(await store.update_subscription(found.id, patch.url, events, patch.enabled))
 
 
 async def delete(uid: str) -> None:
-    row = await _find(uid)
-    await Webhook.filter(id=row.id).delete()
+    await store.delete_subscription((await _find(uid)).id)
 
 
 async def deliveries(uid: str, limit: int, before: int | None) -> DeliveryPage:
-    row = await _find(uid)
-    rows = await store.deliveries_with_attempts(row.id, limit + 1, before)
+    found = await _find(uid)
+    rows = await store.deliveries_with_attempts(found.id, limit + 1, before)
     items = [DeliveryInfo.model_validate(delivery) for delivery in rows[:limit]]
     more = len(rows) > limit
     return DeliveryPage(items=items, next_cursor=str(await store.delivery_position(items[-1].id)) if more else None)
 
 
 async def redeliver(uid: str, delivery_uid: str, now: datetime | None = None) -> DeliveryInfo:
-    """Queue one more attempt of this delivery, same `webhook-id` (the event's id)."""
-    row = await _find(uid)
-    found = WebhookDelivery.get_or_none(uid=delivery_uid, webhook_id=row.id)
-    delivery = await found if is_server_id(delivery_uid) else None
-    if delivery is None:
+    """Queue one more attempt of this delivery, same `webhook-id` (the event's id): a new series of attempts
+    (retried after 5 s, 5 min, … if it fails), claimed once no attempt of it is in flight."""
+    found = await _find(uid)
+    delivery_id = await store.delivery_of(found.id, delivery_uid) if is_server_id(delivery_uid) else None
+    if delivery_id is None:
         raise NotFound(f"webhook {uid!r} has no delivery {delivery_uid!r}")
-    # A new series of attempts (retried after 5 s, 5 min, … if it fails). A lease is left alone: while an attempt is
-    # in flight the redelivery waits for it to be recorded, and is claimed once the lease is free.
-    await WebhookDelivery.filter(id=delivery.id).update(
-        status=store.PENDING, attempts=0, next_attempt_at=now or datetime.now(UTC)
-    )
-    (redelivered,) = await store.deliveries_with_attempts(row.id, 1, delivery.id + 1)
+    await store.restart(delivery_id, now or datetime.now(UTC))
+    (redelivered,) = await store.deliveries_with_attempts(found.id, 1, delivery_id + 1)
     return DeliveryInfo.model_validate(redelivered)
 
 
@@ -256,11 +244,16 @@ class Dispatcher:
         self.allow_private = allow_private
         self._wake = asyncio.Event()
 
-    def on_events(self, events: list[Event]) -> None:
+    def wake(self) -> None:
+        """Look for due deliveries now rather than at the next poll (a redelivery was just asked for, say)."""
         self._wake.set()
 
+    def on_events(self, events: list[Event]) -> None:
+        """A subscriber of the worker's follower: new events may have queued deliveries."""
+        self.wake()
+
     def on_reset(self) -> None:
-        self._wake.set()
+        self.wake()
 
     async def run(self, stop: asyncio.Event) -> None:
         failing = False

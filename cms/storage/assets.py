@@ -1,13 +1,14 @@
-"""The asset table: named reads and writes that return `cms.core.assets.Asset`, never ORM rows."""
+"""The asset table: named reads and writes that return `cms.core.assets.Asset`, never ORM rows.
 
-from collections.abc import Awaitable, Callable
+The writes (`insert`, `delete`) run inside the caller's `cms.services.event_log.transaction()`, like every write.
+"""
+
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
 from cms.core.assets import Asset, asset_url
 from cms.core.errors import Conflict, NotFound
-from cms.storage.db import transaction
 from cms.storage.models import Asset as AssetRow
 from cms.storage.models import AssetUse
 
@@ -41,22 +42,16 @@ def to_asset(row: AssetRow) -> Asset:
     )
 
 
-Written = Callable[[Asset], Awaitable[None]]
-"""Called inside the transaction that creates or deletes an asset, as its last step (the event log's place)."""
+class AlreadyStored(Exception):
+    """These bytes are stored already (perhaps by an upload racing this one): the transaction is rolled back."""
 
 
-async def create(new: NewAsset, written: Written) -> tuple[Asset, bool]:
-    """The new asset and True; or, when these bytes are stored already (even by a racing upload), that one and False."""
+async def insert(new: NewAsset) -> Asset:
+    """The new asset's row; AlreadyStored when a row has its bytes already."""
     try:
-        async with transaction():
-            asset = to_asset(await AssetRow.create(**new.__dict__))
-            await written(asset)
-        return asset, True
+        return to_asset(await AssetRow.create(**new.__dict__))
     except IntegrityError:
-        existing = await AssetRow.get_or_none(sha256=new.sha256)
-        if existing is None:  # deleted again in between: unlikely enough to let the client retry
-            raise Conflict("these bytes were being deleted as they were uploaded: upload them again") from None
-        return to_asset(existing), False
+        raise AlreadyStored(new.sha256) from None
 
 
 async def by_sha256(sha256: str) -> Asset | None:
@@ -80,21 +75,17 @@ async def page(limit: int, before: int | None) -> tuple[list[Asset], int | None]
     return [to_asset(row) for row in rows[:limit]], rows[limit - 1].id if len(rows) > limit else None
 
 
-async def delete(uid: str, deleted: Written) -> Asset:
-    """Remove the asset's row: NotFound, or Conflict while a current draft or published version shows it."""
-    row = await AssetRow.get_or_none(uid=uid)
-    if row is None:
+async def delete(uid: str) -> None:
+    """Remove the asset's row: NotFound when it is gone, Conflict while a current draft or published version shows
+    it. The delete is the transaction's first statement, so SQLite takes its write lock at once (a transaction that
+    read first could not take it once another writer had committed)."""
+    if not await AssetRow.filter(uid=uid).delete():
         raise NotFound(f"no asset has id {uid!r}")
-    async with transaction():  # the write first, so SQLite takes its write lock at once (STACK.md §3)
-        await AssetRow.filter(id=row.id).delete()
-        if await AssetUse.exists(asset_uid=uid):
-            raise Conflict(
-                f"asset {uid!r} is shown by the current draft or the published version of an article:"
-                " remove it from them first"
-            )
-        asset = to_asset(row)
-        await deleted(asset)
-    return asset
+    if await AssetUse.exists(asset_uid=uid):
+        raise Conflict(
+            f"asset {uid!r} is shown by the current draft or the published version of an article:"
+            " remove it from them first"
+        )
 
 
 async def record_uses(edition_id: int, uids: set[str]) -> None:

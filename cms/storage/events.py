@@ -14,7 +14,6 @@ import orjson
 from tortoise import connections
 
 from cms.core.events import Event, NewEvent
-from cms.storage import webhooks
 from cms.storage.db import transaction
 from cms.storage.models import Event as EventRow
 from cms.storage.models import EventHorizon
@@ -24,8 +23,7 @@ EVENT_LOCK_ID = 0x636D7365  # 'cmse': the advisory lock that orders event positi
 
 
 async def record(events: Sequence[NewEvent]) -> list[Event]:
-    """Append `events` to the log, and queue their webhook deliveries, inside the caller's transaction: the last
-    step of every write."""
+    """Append `events` to the log inside the caller's transaction (`cms.services.event_log.transaction`)."""
     if not events:
         return []
     connection = connections.get("default")  # inside the transaction: the transaction's own connection
@@ -41,7 +39,6 @@ async def record(events: Sequence[NewEvent]) -> list[Event]:
         if postgres:
             await connection.execute_query("SELECT pg_notify($1, $2)", [EVENT_CHANNEL, event.json().decode()])
         written.append(event)
-    await webhooks.queue(written, now)
     return written
 
 

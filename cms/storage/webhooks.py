@@ -1,6 +1,7 @@
 """Webhook subscriptions, their deliveries (an outbox written with the events) and every attempt.
 
-Deliveries are created in the write transaction, next to their event (`queue`), so none is lost or invented.
+Deliveries are created in the write transaction, right after their events (`queue`, a step of
+`cms.services.event_log.transaction`), so none is lost or invented.
 A worker claims due deliveries with a lease (`claim`): one UPDATE … RETURNING that only matches unleased rows,
 with `FOR UPDATE SKIP LOCKED` on PostgreSQL so that claimers on several hosts pass each other by instead of
 waiting; the lease (not a held lock) covers the send, which happens outside any transaction.
@@ -38,8 +39,66 @@ class Claimed:
     failing_since: datetime | None
 
 
-async def queue(events: Sequence[Event], now: datetime) -> None:
-    """Inside the write transaction: a pending delivery of each event to each enabled subscription to its type."""
+@dataclass(frozen=True)
+class Subscription:
+    """A webhook subscription as the service shows it (never its secret)."""
+
+    id: int
+    uid: str
+    url: str
+    events: list[str]
+    enabled: bool
+    created_at: datetime
+
+
+def _subscription(row: Webhook) -> Subscription:
+    return Subscription(row.id, row.uid, row.url, list(row.events), row.enabled, row.created_at)
+
+
+async def create_subscription(url: str, events: list[str], secret: str) -> Subscription:
+    row = await Webhook.create(uid=uuid.uuid4().hex, url=url, events=events, secret=secret, enabled=True)
+    return _subscription(row)
+
+
+async def subscriptions() -> list[Subscription]:
+    """Every subscription, oldest first."""
+    return [_subscription(row) for row in await Webhook.all().order_by("created_at", "id")]
+
+
+async def subscription(uid: str) -> Subscription | None:
+    row = await Webhook.get_or_none(uid=uid)
+    return _subscription(row) if row is not None else None
+
+
+async def update_subscription(
+    webhook_id: int, url: str | None = None, events: list[str] | None = None, enabled: bool | None = None
+) -> Subscription:
+    """Change what is given. Turning a subscription on starts its failures afresh (5 more days before it is
+    disabled again)."""
+    changes: dict[str, object] = {}
+    if url is not None:
+        changes["url"] = url
+    if events is not None:
+        changes["events"] = events
+    if enabled is not None:
+        changes["enabled"] = enabled
+        if enabled:
+            changes["failing_since"] = None
+    if changes:
+        await Webhook.filter(id=webhook_id).update(**changes)
+    return _subscription(await Webhook.get(id=webhook_id))
+
+
+async def delete_subscription(webhook_id: int) -> None:
+    """The subscription, with its deliveries and their attempts."""
+    await Webhook.filter(id=webhook_id).delete()
+
+
+async def queue(events: Sequence[Event]) -> None:
+    """Inside the write transaction: a pending delivery of each event to each enabled subscription to its type,
+    due at once."""
+    if not events:
+        return
     subscriptions = await Webhook.filter(enabled=True).values_list("id", "events")
     rows = [
         WebhookDelivery(
@@ -50,8 +109,8 @@ async def queue(events: Sequence[Event], now: datetime) -> None:
             body=event.json().decode(),
             status=PENDING,
             attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+            next_attempt_at=event.timestamp,
+            created_at=event.timestamp,
         )
         for event in events
         for webhook_id, types in subscriptions
@@ -172,6 +231,18 @@ async def release(delivery_ids: Sequence[int]) -> None:
 
 async def pending_count() -> int:
     return await WebhookDelivery.filter(status=PENDING, webhook__enabled=True).count()
+
+
+async def delivery_of(webhook_id: int, uid: str) -> int | None:
+    """The internal id of the subscription's delivery `uid`, or None."""
+    found = await WebhookDelivery.filter(uid=uid, webhook_id=webhook_id).values_list("id", flat=True)
+    return int(found[0]) if found else None
+
+
+async def restart(delivery_id: int, at: datetime) -> None:
+    """A new series of attempts of the delivery, the first due `at`. A lease is left alone: while an attempt is in
+    flight the restarted delivery waits for it to be recorded, and is claimed once the lease is free."""
+    await WebhookDelivery.filter(id=delivery_id).update(status=PENDING, attempts=0, next_attempt_at=at)
 
 
 async def deliveries_with_attempts(webhook_id: int, limit: int, before: int | None) -> list[dict[str, Any]]:

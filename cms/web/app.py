@@ -24,6 +24,7 @@ from cms.web.api.index import OPERATIONS
 from cms.web.http.cors import Cors
 from cms.web.http.fast_path import CachedDeliveryHits
 from cms.web.http.observe import ObserveRequests
+from cms.web.http.own_writes import CatchUpAfterWrites
 from cms.web.http.problems import EXCEPTION_HANDLERS
 from cms.web.openapi.document import build_openapi, docs_routes
 from cms.web.operations import Operation, routes
@@ -31,7 +32,8 @@ from cms.web.operations import Operation, routes
 
 class Application:
     """The ASGI entry point: the request id, metrics and access log wrap the Starlette app from outside, so that
-    even its 500 answers carry X-Request-ID and are counted (STACK.md §9).
+    even its 500 answers carry X-Request-ID and are counted (Starlette answers a 500 from its outermost middleware,
+    which no middleware added inside it sees).
 
     The client's address and scheme are taken from `X-Forwarded-For` and `X-Forwarded-Proto` when the request
     comes from a trusted proxy (`CMS_FORWARDED_ALLOW_IPS`): here rather than by the server, so that uvicorn and
@@ -66,20 +68,20 @@ def create_app(
     """
     settings = settings or Settings.from_env()
 
+    # This worker's reader of the event log: the one way its caches, streams and dispatcher hear of changes.
+    follower = Follower(settings.database_url)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await database.migrate(settings.database_url)
         async with database.database(settings.database_url, settings.database_replica_url):
             stop = asyncio.Event()
-            follower = Follower(settings.database_url)
-            follower.subscribers.add(app.state.delivery_cache)
-            app.state.follower = follower
-            await follower.catch_up()  # the position to follow from
             client = app.state.webhook_client = webhook_client or httpx.AsyncClient()
             dispatcher = app.state.webhook_dispatcher = webhooks.Dispatcher(
                 client, webhook_resolve, settings.webhook_allow_private
             )
-            follower.subscribers.add(dispatcher)
+            follower.subscribers |= {app.state.delivery_cache, app.state.assets, app.state.prepared_files, dispatcher}
+            await follower.catch_up()  # the position to follow from
             background = [
                 asyncio.create_task(publishing.run_schedule(stop)),
                 asyncio.create_task(follower.run(stop)),
@@ -94,7 +96,8 @@ def create_app(
                 if webhook_client is None:
                     await client.aclose()
 
-    middleware = []
+    # After a write, this worker reads the log before answering: its client's next read sees the change.
+    middleware = [Middleware(CatchUpAfterWrites, follower=follower)]
     if settings.cors_origins:
         middleware.append(
             Middleware(Cors, origins=list(settings.cors_origins), allow_headers=list(settings.cors_allow_headers))
@@ -107,6 +110,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.openapi_document = orjson.dumps(build_openapi(operations))
+    app.state.follower = follower
     app.state.webhook_resolve = webhook_resolve
     # With a replica, a worker told of a change may still read the old version from it for a moment.
     replica_lag = REPLICA_LAG_GRACE if settings.database_replica_url else 0.0

@@ -11,6 +11,7 @@ from cms.core.article import ArticleInput
 from cms.services import drafts, publishing, tokens
 from cms.storage import db
 from tests.server.process import serve
+from tests.web.images import image
 
 CONCURRENT_WRITES = 20
 
@@ -125,6 +126,24 @@ async def test_an_unpublish_is_seen_by_every_worker_within_one_second(editor, da
             await http.post("/api/v1/articles/withdrawn/unpublish", headers=editor)
             await asyncio.sleep(1.0)
             after = await asyncio.gather(*(http.get("/api/v1/articles/withdrawn") for _ in range(60)))
+
+    assert {response.status_code for response in after} == {404}
+
+
+async def test_an_asset_deletion_is_seen_by_every_worker_within_one_second(editor, database_url, tmp_path):
+    media = {"CMS_MEDIA_DIR": str(tmp_path / "media")}
+    with serve(database_url, tmp_path / "server.log", workers=3, env=media) as server:
+        async with _fresh_connections(server.url) as http:
+            upload = {"file": ("photo.png", image(40, 30), "image/png")}
+            asset = (await http.post("/api/v1/assets", files=upload, headers=editor)).json()
+            short = f"/api/v1/assets/{asset['id']}"  # answered from each worker's memory of the asset once read
+            warm = await asyncio.gather(*(http.get(short) for _ in range(60)))
+            assert {response.status_code for response in warm} == {301}
+
+            deleted = await http.delete(short, headers=editor)
+            assert deleted.status_code == 204
+            await asyncio.sleep(1.0)
+            after = await asyncio.gather(*(http.get(short) for _ in range(60)))
 
     assert {response.status_code for response in after} == {404}
 

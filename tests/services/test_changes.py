@@ -16,7 +16,7 @@ async def _slugs(stream) -> list[str]:
 
 async def test_a_reconnection_that_missed_nothing_gets_no_old_event_from_a_follower_behind(app, client, publish):
     before = await events.latest()
-    lagging = Follower(app.starlette.state.settings.database_url, own_writes=False)
+    lagging = Follower(app.starlette.state.settings.database_url)
     lagging.position = before  # has not read "Seen" yet: written through another worker
     await publish(title="Seen")
     seen = await events.latest()  # what the reconnecting client already has

@@ -123,7 +123,7 @@ async def webhook_redeliver(request: Request, session: Session) -> Response:
         await webhooks.redeliver(uid, params.server_id(request, "delivery", "delivery"))
     except NotFound as exc:
         return error_page(request, session, 404, "No such delivery", str(exc))
-    request.app.state.webhook_dispatcher.on_events([])  # this worker sends it at once, as the API's redeliver does
+    request.app.state.webhook_dispatcher.wake()  # this worker sends it at once, as the API's redeliver does
     return RedirectResponse(f"{LIST}/{uid}?done=redelivered", status_code=303)
 
 

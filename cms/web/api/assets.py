@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from cms.core.assets import EXTENSIONS, FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
 from cms.core.errors import InvalidContent, NotFound
+from cms.core.events import ASSET_DELETED, Event
 from cms.core.numbers import whole_number
 from cms.services.assets import Assets, original_key
 from cms.web.http import auth, params, uploads
@@ -93,8 +94,10 @@ class _Prepared:
 class PreparedFiles:
     """Per worker, by URL (path and query string): files up to SMALL_FILE, at most `max_bytes` of them, LRU.
 
-    A URL always names the same bytes (the id is their hash, a variant is made once), so nothing goes stale; a
-    deleted asset is noticed because each hit checks that the stored file is still there (one `stat`).
+    A URL always names the same bytes (the id is their hash, a variant is made once), so nothing goes stale. A
+    subscriber of the worker's follower, it drops a deleted asset's files when the log says so; until then (the
+    files go as the deletion commits, the log reaches other workers a moment later) each hit checks that the stored
+    file is still there (one `stat`).
     """
 
     def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
@@ -106,6 +109,17 @@ class PreparedFiles:
         if found is not None:
             self._kept.move_to_end((request.scope["path"], request.scope["query_string"]))
         return found
+
+    def on_events(self, events: list[Event]) -> None:
+        for event in events:
+            if event.type == ASSET_DELETED:
+                prefix = f"/api/v1/assets/{event.subject()['id']}/"
+                for url in [url for url in self._kept if url[0].startswith(prefix)]:
+                    self.size -= len(self._kept.pop(url).ok.body)
+
+    def on_reset(self) -> None:
+        self._kept.clear()
+        self.size = 0
 
     def keep(self, request: Request, prepared: _Prepared) -> None:
         url = (request.scope["path"], request.scope["query_string"])
@@ -140,8 +154,7 @@ async def serve_asset(request: Request) -> Response:
         wanted = _variant(query, asset, assets.widths, assets.qualities)
         try:
             key = await assets.variant(asset, wanted)
-        except FileNotFoundError:  # the asset was deleted by another worker since this one read its row
-            assets.forget(asset.id)
+        except FileNotFoundError:  # deleted since this worker read its row: the log tells it so in a moment
             raise NotFound(f"no asset has id {asset.id!r}") from None
         mime, etag = wanted.mime, f'"{asset.id}-{wanted.key}"'
     headers = {
@@ -157,8 +170,7 @@ async def serve_asset(request: Request) -> Response:
         return Response(status_code=304, headers=headers)
     try:
         file = assets.store.open(key)
-    except FileNotFoundError:  # deleted by another worker since this one read the row
-        assets.forget(asset.id)
+    except FileNotFoundError:  # deleted since this worker read its row: the log tells it so in a moment
         raise NotFound(f"no asset has id {asset.id!r}") from None
     response = _file_response(request, file, mime, headers)
     if response.status_code == 200 and not isinstance(response, StreamingResponse) and "range" not in request.headers:

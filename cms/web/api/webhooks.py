@@ -73,7 +73,7 @@ async def redeliver(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
     delivery = await webhooks.redeliver(_webhook_id(request), params.server_id(request, "delivery", "delivery"))
-    request.app.state.webhook_dispatcher.on_events([])  # this worker sends it at once
+    request.app.state.webhook_dispatcher.wake()  # this worker sends it at once
     return json_response(delivery.model_dump(mode="json"), 202, PRIVATE)
 
 
