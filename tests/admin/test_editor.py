@@ -149,6 +149,23 @@ async def test_publish_from_the_editor_puts_the_article_on_the_delivery_api(clie
     assert delivered.json()["status"] == "published"
 
 
+async def test_publishing_edited_text_saves_and_publishes_it_in_one_transaction(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+
+    published = await client.post(page.url.path, data=form_of(page, title="Hello again", action="publish"))
+    feed = await client.get("/api/v1/changes", headers=editor)
+    delivered = await client.get("/api/v1/articles/hello")
+
+    assert published.status_code == 303
+    assert (delivered.json()["title"], delivered.json()["version"]) == ("Hello again", 2)
+    *_, saved, went_live = feed.json()["items"]
+    assert [(e["type"], e["data"]["version"]) for e in (saved, went_live)] == [
+        ("article.updated", 2),
+        ("article.published", 2),
+    ]
+    assert saved["timestamp"] == went_live["timestamp"]  # a transaction's events are written at one moment
+
+
 async def test_schedule_without_a_time_shows_the_error_next_to_publish_at(client, signed_in):
     page = await client.get(await new_article(client))
 
