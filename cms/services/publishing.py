@@ -186,9 +186,8 @@ async def publish_due(now: datetime) -> list[str]:
     """
     published = []
     for article in await articles.due(now):
-        if article.scheduled_version is not None and await _publish_version(
-            article, article.scheduled_version, now, due=article.scheduled_at
-        ):
+        version = article.scheduled_version
+        if version is not None and await _publish_version(article, version, now, due=article.scheduled_at) is not None:
             published.append(article.slug)
     return published
 
