@@ -1,18 +1,18 @@
 """Writing drafts. Every write that changes the draft stores a new revision (version + 1).
 
 A write reads the current draft, computes the new one (pure: it may raise ValidationError or InvalidContent,
-and then nothing was touched), then saves it in one transaction:
+and then nothing was touched), then saves it in one transaction (`write_draft`):
 `_claim_version` (compare-and-set, the transaction's first statement, so SQLite takes its write lock at once
-and a stale version fails before anything is written) -> `_move_slug` -> `write_edition` -> `Revision` -> events
+and a stale version fails before anything is written) -> `_move_slug` -> `write_edition` -> the revision -> events
 (`article.updated`; and `article.published` with `previous_slug` when a published article's slug changed).
+The article travels as an `ArticleRecord`; its row stays in cms/storage/.
 """
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-
-from tortoise.exceptions import IntegrityError
 
 from cms.core.article import Article, ArticleInput, Document, SectionInput, served_article, slug_for, to_document
 from cms.core.errors import Conflict, FieldError, InvalidContent, Moved, NotFound, StaleDraft
@@ -22,14 +22,14 @@ from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.slugs import is_slug
 from cms.services import event_log
 from cms.services.assets import fill_images
-from cms.storage.editions import rename_published, write_edition
-from cms.storage.models import DRAFT, Edition, Revision, Section, SlugRedirect
-from cms.storage.models import Article as ArticleRow
-from cms.storage.queries import identity, to_article
+from cms.storage import articles, queries, revisions
+from cms.storage.articles import ArticleRecord
+from cms.storage.db import Taken
+from cms.storage.editions import DRAFT, rename_published, write_edition
 
 PATCHABLE = ("title", "slug", "tags", "summary", "author", "sections")
 
-Change = Callable[[ArticleRow, Document], ArticleInput]
+Change = Callable[[ArticleRecord, Document], ArticleInput]
 
 
 def draft_tag(article_uid: str, version: int) -> str:
@@ -37,20 +37,19 @@ def draft_tag(article_uid: str, version: int) -> str:
     return f"{article_uid}.{version}"
 
 
-async def find(slug: str, locale: str) -> ArticleRow:
+async def find(slug: str, locale: str) -> ArticleRecord:
     """The article at this slug, for a management request: NotFound, or Moved when the slug was renamed."""
     if not is_slug(slug):  # no article can have it; and the column would refuse it as a query parameter
         raise NotFound(f"no article has slug {slug!r}: slugs are lowercase a-z, 0-9 and single hyphens")
-    article = await ArticleRow.get_or_none(slug=slug, locale=locale)
+    article = await articles.at(slug, locale)
     if article is not None:
         return article
-    old = await SlugRedirect.get_or_none(slug=slug, locale=locale).select_related("article")
-    if old is not None:
-        raise Moved(old.article.slug, locale)
+    if (current := await articles.renamed_to(slug, locale)) is not None:
+        raise Moved(current, locale)
     raise NotFound(f"no article has slug {slug!r} in locale {locale!r}")
 
 
-def expected_version(article: ArticleRow, if_match: list[str] | None) -> int:
+def expected_version(article: ArticleRecord, if_match: list[str] | None) -> int:
     """The draft version the client's If-Match names; the current one when it names none or '*'."""
     if if_match is None or "*" in if_match:
         return article.version
@@ -68,22 +67,20 @@ async def create(new: ArticleInput, default_locale: str, token_name: str | None 
     document = await fill_images(to_document(new))
     try:
         async with event_log.transaction() as events:
-            await SlugRedirect.filter(locale=locale, slug=slug).delete()  # a former slug may be reused
-            article = await ArticleRow.create(uid=uuid.uuid4().hex, locale=locale, slug=slug, version=1)
-            edition = await write_edition(article, DRAFT, 1, document)
-            await _save_revision(article, 1, document, token_name)
+            article = await articles.create(uuid.uuid4().hex, locale, slug)  # a former slug may be reused
+            updated_at = await write_edition(article.id, DRAFT, 1, document)
+            await revisions.add(article.id, 1, document, token_name)
             events.append(_event(ARTICLE_UPDATED, article, 1))
-    except IntegrityError:
-        raise Conflict(f"slug {slug!r} is already taken in locale {locale!r}: choose another 'slug'") from None
-    return draft_view(article, document, edition.updated_at)
+    except Taken:
+        raise slug_taken(slug, locale) from None
+    return draft_view(article, document, updated_at)
 
 
 async def read(slug: str, locale: str) -> tuple[Article, str]:
     """The current draft (what `?preview=true` serves) and its tag."""
     article = await find(slug, locale)
-    edition = await Edition.get(article_id=article.id, stage=DRAFT)
-    sections = await Section.filter(edition_id=edition.id).order_by("position")
-    return to_article(article, edition, sections), draft_tag(article.uid, edition.version)
+    draft = await queries.draft(article)
+    return draft, draft_tag(article.uid, draft.version)
 
 
 async def replace(slug: str, locale: str, new: ArticleInput, if_match: list[str] | None, token: str | None) -> Article:
@@ -99,7 +96,7 @@ async def patch(slug: str, locale: str, patch: Any, if_match: list[str] | None, 
         message = f"this field cannot be patched: patch {', '.join(PATCHABLE)}"
         raise InvalidContent([FieldError(key, message) for key in unknown])
 
-    def change(article: ArticleRow, current: Document) -> ArticleInput:
+    def change(article: ArticleRecord, current: Document) -> ArticleInput:
         merged = merge_patch(_editable(article, current), patch)
         merged.setdefault("title", "")  # a patch that removes the title fails validation, at "title"
         return ArticleInput.model_validate(merged)
@@ -110,7 +107,7 @@ async def patch(slug: str, locale: str, patch: Any, if_match: list[str] | None, 
 async def add_section(
     slug: str, locale: str, section: SectionInput, position: int | None, if_match: list[str] | None, token: str | None
 ) -> Article:
-    def change(article: ArticleRow, current: Document) -> ArticleInput:
+    def change(article: ArticleRecord, current: Document) -> ArticleInput:
         sections = _sections(current)
         at = len(sections) if position is None else position
         if not 0 <= at <= len(sections):
@@ -126,7 +123,7 @@ async def replace_section(
 ) -> Article:
     """PUT of one section: it keeps its id and anchor unless the body gives new ones."""
 
-    def change(article: ArticleRow, current: Document) -> ArticleInput:
+    def change(article: ArticleRecord, current: Document) -> ArticleInput:
         sections = _sections(current)
         at = _index_of(current, anchor)
         sections[at] = {"id": sections[at]["id"], "anchor": anchor} | section.model_dump(exclude_none=True)
@@ -136,7 +133,7 @@ async def replace_section(
 
 
 async def delete_section(slug: str, locale: str, anchor: str, if_match: list[str] | None, token: str | None) -> Article:
-    def change(article: ArticleRow, current: Document) -> ArticleInput:
+    def change(article: ArticleRecord, current: Document) -> ArticleInput:
         sections = _sections(current)
         del sections[_index_of(current, anchor)]
         return _with_sections(article, current, sections)
@@ -152,79 +149,86 @@ async def update(slug: str, locale: str, if_match: list[str] | None, token: str 
     return await save(article, version, change(article, current), token)
 
 
-async def save(article: ArticleRow, version: int, new: ArticleInput, token_name: str | None) -> Article:
+async def save(article: ArticleRecord, version: int, new: ArticleInput, token_name: str | None) -> Article:
     """Store `new` as draft version + 1, in one transaction; StaleDraft when `version` is no longer current."""
-    if new.locale is not None and new.locale != article.locale:
-        message = f"the locale of an article cannot change (it is {article.locale!r}): create a new article instead"
-        raise InvalidContent.at("locale", message)
-    document = await fill_images(to_document(new))
+    document = await checked_document(article, new)
     new_slug = new.slug or article.slug
     try:
         async with event_log.transaction() as events:
-            await _claim_version(article, version)
-            old_slug, published_version = article.slug, None
-            if new_slug != article.slug:
-                published_version = await _move_slug(article, new_slug)
-            edition = await write_edition(article, DRAFT, article.version, document)
-            await _save_revision(article, article.version, document, token_name)
-            events.append(_event(ARTICLE_UPDATED, article, article.version))
-            if published_version is not None:  # delivery serves it at the new slug now
-                events.append(_event(ARTICLE_PUBLISHED, article, published_version, previous_slug=old_slug))
-    except IntegrityError:
-        message = f"slug {new_slug!r} is already taken in locale {article.locale!r}: choose another 'slug'"
-        raise Conflict(message) from None
-    return draft_view(article, document, edition.updated_at)
+            article, updated_at = await write_draft(article, version, document, new_slug, token_name, events)
+    except Taken:
+        raise slug_taken(new_slug, article.locale) from None
+    return draft_view(article, document, updated_at)
 
 
-async def _claim_version(article: ArticleRow, version: int) -> None:
-    claimed = await ArticleRow.filter(id=article.id, version=version).update(version=version + 1)
-    if claimed == 0:  # SQLite counts rows written by triggers too: test for 0, never for 1 (STACK.md §3)
-        current = await ArticleRow.filter(id=article.id).values_list("version", flat=True)
-        raise StaleDraft(article.uid, int(current[0]) if current else version)
-    article.version = version + 1
+async def checked_document(article: ArticleRecord, new: ArticleInput) -> Document:
+    """`new` as the document to save (its images filled in), checked against the article before any write."""
+    if new.locale is not None and new.locale != article.locale:
+        message = f"the locale of an article cannot change (it is {article.locale!r}): create a new article instead"
+        raise InvalidContent.at("locale", message)
+    return await fill_images(to_document(new))
 
 
-async def _move_slug(article: ArticleRow, new_slug: str) -> int | None:
-    """The old slug keeps answering (301 / 308) through a SlugRedirect; a former slug can be taken back.
+async def write_draft(
+    article: ArticleRecord,
+    version: int,
+    document: Document,
+    new_slug: str,
+    token_name: str | None,
+    events: list[NewEvent],
+) -> tuple[ArticleRecord, datetime]:
+    """The steps of a save, inside the caller's `event_log.transaction()`: the article as saved, and when.
+    StaleDraft when `version` is no longer current; storage's Taken when `new_slug` is (see `slug_taken`)."""
+    saved = await _claim_version(article, version)
+    published_version = None
+    if new_slug != article.slug:
+        saved, published_version = await _move_slug(saved, new_slug)
+    updated_at = await write_edition(saved.id, DRAFT, saved.version, document)
+    await revisions.add(saved.id, saved.version, document, token_name)
+    events.append(_event(ARTICLE_UPDATED, saved, saved.version))
+    if published_version is not None:  # delivery serves it at the new slug now
+        events.append(_event(ARTICLE_PUBLISHED, saved, published_version, previous_slug=article.slug))
+    return saved, updated_at
 
-    Returns the published version when the article is published (it moved too)."""
-    old_slug = article.slug
-    await SlugRedirect.filter(locale=article.locale, slug=new_slug).delete()
-    await ArticleRow.filter(id=article.id).update(slug=new_slug)
-    await SlugRedirect.create(locale=article.locale, slug=old_slug, article_id=article.id)
-    article.slug = new_slug
-    return await rename_published(article)
+
+def slug_taken(slug: str, locale: str) -> Conflict:
+    return Conflict(f"slug {slug!r} is already taken in locale {locale!r}: choose another 'slug'")
 
 
-def _event(type: str, article: ArticleRow, version: int, previous_slug: str | None = None) -> NewEvent:
+async def _claim_version(article: ArticleRecord, version: int) -> ArticleRecord:
+    if not await articles.claim_version(article.id, version):
+        current = await articles.version_of(article.id)
+        raise StaleDraft(article.uid, current if current is not None else version)
+    return dataclasses.replace(article, version=version + 1)
+
+
+async def _move_slug(article: ArticleRecord, new_slug: str) -> tuple[ArticleRecord, int | None]:
+    """The old slug keeps answering (301 / 308) through a redirect; a former slug can be taken back.
+
+    Also returns the published version when the article is published (it moved too)."""
+    moved = await articles.move_slug(article, new_slug)
+    return moved, await rename_published(moved.id, new_slug)
+
+
+def _event(type: str, article: ArticleRecord, version: int, previous_slug: str | None = None) -> NewEvent:
     return article_event(type, article.uid, article.slug, article.locale, version, previous_slug)
 
 
-async def _save_revision(article: ArticleRow, version: int, document: Document, token_name: str | None) -> None:
-    await Revision.create(
-        article_id=article.id,
-        version=version,
-        token_name=token_name,
-        title=document.title,
-        document=document.model_dump(mode="json"),
-    )
-
-
-async def current_document(article: ArticleRow, version: int | None = None) -> Document:
-    revision = await Revision.get_or_none(article_id=article.id, version=version or article.version)
-    if revision is None:
+async def current_document(article: ArticleRecord, version: int | None = None) -> Document:
+    document = await revisions.document(article.id, version or article.version)
+    if document is None:
         raise NotFound(f"article {article.slug!r} has no revision {version or article.version}")
-    return Document.model_validate(revision.document, strict=False)
+    return document
 
 
-def draft_view(article: ArticleRow, document: Document, updated_at: datetime) -> Article:
+def draft_view(article: ArticleRecord, document: Document, updated_at: datetime) -> Article:
     return served_article(
-        identity(article), document, status=article.status, version=article.version,
+        article.identity, document, status=article.status, version=article.version,
         published_at=article.published_at, updated_at=updated_at,
     )  # fmt: skip
 
 
-def _editable(article: ArticleRow, document: Document) -> dict[str, Any]:
+def _editable(article: ArticleRecord, document: Document) -> dict[str, Any]:
     return {"slug": article.slug, **document.model_dump(mode="json")}
 
 
@@ -232,7 +236,7 @@ def _sections(document: Document) -> list[dict[str, Any]]:
     return [section.model_dump(mode="json") for section in document.sections]
 
 
-def _with_sections(article: ArticleRow, current: Document, sections: list[dict[str, Any]]) -> ArticleInput:
+def _with_sections(article: ArticleRecord, current: Document, sections: list[dict[str, Any]]) -> ArticleInput:
     return ArticleInput.model_validate(_editable(article, current) | {"sections": sections})
 
 

@@ -1,8 +1,6 @@
 """Whether the database is there: readiness, and telling "the database is away" failures from bugs."""
 
-from tortoise import connections
-
-from cms.storage.db import DRIVER_ERRORS, forget_read_only_sessions, is_unavailable
+from cms.storage.db import DRIVER_ERRORS, forget_read_only_sessions, is_unavailable, ping
 
 __all__ = ["DRIVER_ERRORS", "database_answers", "forget_read_only_sessions", "is_unavailable"]
 
@@ -10,7 +8,7 @@ __all__ = ["DRIVER_ERRORS", "database_answers", "forget_read_only_sessions", "is
 async def database_answers() -> str | None:
     """None when the database answers a query; else the name of the error it gave."""
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await ping()
     except Exception as exc:  # any driver error means "not ready", which is the answer, not a failure
         return type(exc).__name__
     return None

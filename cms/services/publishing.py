@@ -1,7 +1,8 @@
 """Publishing: the draft edition is copied over the published one, which delivery then serves.
 
 Publishing now, at a time (`publish_due`, run by every worker's scheduler: a compare-and-set on `scheduled_at`
-lets exactly one of them publish each due article), unpublishing and deleting.
+lets exactly one of them publish each due article), saving and publishing together (the editor's page),
+unpublishing and deleting.
 """
 
 import asyncio
@@ -12,16 +13,15 @@ from datetime import UTC, datetime
 import orjson
 from pydantic import BaseModel
 
-from cms.core.article import Document, served_article
+from cms.core.article import ArticleInput, Document, served_article
 from cms.core.errors import StaleDraft
 from cms.core.events import ARTICLE_DELETED, ARTICLE_PUBLISHED, ARTICLE_UNPUBLISHED, NewEvent, article_event
-from cms.services import event_log
+from cms.services import drafts, event_log
 from cms.services.drafts import current_document, expected_version, find
-from cms.storage.db import forget_read_only_sessions, is_unavailable
-from cms.storage.editions import write_edition
-from cms.storage.models import PUBLISHED, Edition
-from cms.storage.models import Article as ArticleRow
-from cms.storage.queries import identity
+from cms.storage import articles
+from cms.storage.articles import ArticleRecord
+from cms.storage.db import Taken, forget_read_only_sessions, is_unavailable
+from cms.storage.editions import PUBLISHED, delete_edition, write_edition
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Publication(BaseModel):
     scheduled_at: datetime | None
 
 
-def _publication(article: ArticleRow) -> Publication:
+def _publication(article: ArticleRecord) -> Publication:
     return Publication(
         id=article.uid,
         slug=article.slug,
@@ -57,11 +57,11 @@ async def state(slug: str, locale: str) -> Publication:
     return _publication(await find(slug, locale))
 
 
-def _event(type: str, article: ArticleRow, version: int) -> NewEvent:
+def _event(type: str, article: ArticleRecord, version: int) -> NewEvent:
     return article_event(type, article.uid, article.slug, article.locale, version)
 
 
-def _check(article: ArticleRow, if_match: list[str] | None) -> None:
+def _check(article: ArticleRecord, if_match: list[str] | None) -> None:
     """If-Match is optional here; when given, it must name the current draft."""
     if expected_version(article, if_match) != article.version:
         raise StaleDraft(article.uid, article.version)
@@ -75,39 +75,81 @@ async def publish(
     article = await find(slug, locale)
     _check(article, if_match)
     if at is not None and at > now:
-        status = "published" if article.status == "published" else "scheduled"
-        await ArticleRow.filter(id=article.id).update(status=status, scheduled_at=at, scheduled_version=article.version)
-        await article.refresh_from_db()
-        return _publication(article)
-    await _publish_version(article, article.version, now)
-    return _publication(article)
+        await _schedule(article, at)
+        return _publication(await articles.get(article.id))
+    published = await _publish_version(article, article.version, now)
+    return _publication(published or article)
 
 
-async def _publish_version(article: ArticleRow, version: int, now: datetime, due: datetime | None = None) -> bool:
-    """Copy revision `version` over the published edition; with `due`, only if the schedule is still unclaimed."""
+async def save_and_publish(
+    slug: str,
+    locale: str,
+    new: ArticleInput,
+    if_match: list[str] | None,
+    token_name: str | None,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> Publication:
+    """Save `new` as the draft and publish it (or schedule it for `at`) in one transaction: both happen, or
+    neither. What the editor's page does when edited text is published; If-Match as for `drafts.save`."""
+    now = now or datetime.now(UTC)
+    article = await find(slug, locale)
+    version = expected_version(article, if_match)
+    document = await drafts.checked_document(article, new)
+    new_slug = new.slug or article.slug
+    try:
+        async with event_log.transaction() as events:
+            saved, _ = await drafts.write_draft(article, version, document, new_slug, token_name, events)
+            if at is not None and at > now:
+                await _schedule(saved, at)
+            else:
+                await _publish_steps(saved, saved.version, document, now, events)
+    except Taken:
+        raise drafts.slug_taken(new_slug, article.locale) from None
+    return _publication(await articles.get(article.id))
+
+
+async def _schedule(article: ArticleRecord, at: datetime) -> None:
+    status = "published" if article.status == "published" else "scheduled"
+    await articles.schedule(article.id, status, at, article.version)
+
+
+async def _publish_version(
+    article: ArticleRecord, version: int, now: datetime, due: datetime | None = None
+) -> ArticleRecord | None:
+    """Copy revision `version` over the published edition; with `due`, only if the schedule is still unclaimed.
+    The article as it is then; None when the schedule was claimed by another worker."""
     document = await current_document(article, version)
-    published_at = article.published_at or now
     async with event_log.transaction() as events:
-        # The article row is written first: on PostgreSQL that locks the row, on SQLite it takes the write lock,
-        # so concurrent publishes of one article run one after the other, and a due schedule is claimed once.
-        rows = ArticleRow.filter(id=article.id) if due is None else ArticleRow.filter(id=article.id, scheduled_at=due)
-        claimed = await rows.update(
-            status="published", published_version=version, published_at=published_at, scheduled_at=None,
-            scheduled_version=None,
-        )  # fmt: skip
-        if claimed == 0:
-            return False
-        snapshot = _snapshot(article, version, document, published_at, now)
-        await write_edition(article, PUBLISHED, version, document, snapshot, updated_at=now)
-        events.append(_event(ARTICLE_PUBLISHED, article, version))
-    await article.refresh_from_db()
+        if not await _publish_steps(article, version, document, now, events, due):
+            return None
+    return await articles.get(article.id)
+
+
+async def _publish_steps(
+    article: ArticleRecord,
+    version: int,
+    document: Document,
+    now: datetime,
+    events: list[NewEvent],
+    due: datetime | None = None,
+) -> bool:
+    """The steps of a publish, inside the caller's `event_log.transaction()`; False when `due` was claimed."""
+    published_at = article.published_at or now
+    # The article row is written first: on PostgreSQL that locks the row, on SQLite it takes the write lock,
+    # so concurrent publishes of one article run one after the other, and a due schedule is claimed once.
+    if not await articles.mark_published(article.id, version, published_at, due):
+        return False
+    snapshot = _snapshot(article, version, document, published_at, now)
+    await write_edition(article.id, PUBLISHED, version, document, snapshot, updated_at=now)
+    events.append(_event(ARTICLE_PUBLISHED, article, version))
     return True
 
 
-def _snapshot(article: ArticleRow, version: int, document: Document, published_at: datetime, now: datetime) -> bytes:
+def _snapshot(article: ArticleRecord, version: int, document: Document, published_at: datetime, now: datetime) -> bytes:
     """The published article exactly as delivery serves it in JSON, made once here rather than on every read."""
     published = served_article(
-        identity(article), document, status="published", version=version, published_at=published_at, updated_at=now
+        article.identity, document, status="published", version=version, published_at=published_at, updated_at=now
     )
     return orjson.dumps(published.model_dump(mode="json"))
 
@@ -117,16 +159,12 @@ async def unpublish(slug: str, locale: str, if_match: list[str] | None) -> Publi
     article = await find(slug, locale)
     _check(article, if_match)
     async with event_log.transaction() as events:
-        withdrawn = await ArticleRow.filter(id=article.id, published_version__not_isnull=True).update(
-            status="draft", published_version=None, published_at=None, scheduled_at=None, scheduled_version=None
-        )
-        if withdrawn == 0:  # never published, or unpublished already: only a schedule to cancel, no event
-            await ArticleRow.filter(id=article.id).update(status="draft", scheduled_at=None, scheduled_version=None)
+        if not await articles.withdraw(article.id):  # never published, or unpublished already: no event
+            await articles.cancel_schedule(article.id)
         else:
-            await Edition.filter(article_id=article.id, stage=PUBLISHED).delete()
+            await delete_edition(article.id, PUBLISHED)
             events.append(_event(ARTICLE_UNPUBLISHED, article, article.version))
-    await article.refresh_from_db()
-    return _publication(article)
+    return _publication(await articles.get(article.id))
 
 
 async def delete(slug: str, locale: str, if_match: list[str] | None) -> str:
@@ -134,7 +172,7 @@ async def delete(slug: str, locale: str, if_match: list[str] | None) -> str:
     article = await find(slug, locale)
     _check(article, if_match)
     async with event_log.transaction() as events:
-        await ArticleRow.filter(id=article.id).delete()
+        await articles.delete(article.id)
         events.append(_event(ARTICLE_DELETED, article, article.version))
     return article.uid
 
@@ -147,10 +185,9 @@ async def publish_due(now: datetime) -> list[str]:
     published by the first run after start.
     """
     published = []
-    for article in await ArticleRow.filter(scheduled_at__lte=now).order_by("scheduled_at"):
-        if article.scheduled_version is not None and await _publish_version(
-            article, article.scheduled_version, now, due=article.scheduled_at
-        ):
+    for article in await articles.due(now):
+        version = article.scheduled_version
+        if version is not None and await _publish_version(article, version, now, due=article.scheduled_at) is not None:
             published.append(article.slug)
     return published
 

@@ -3,13 +3,13 @@
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-from tortoise.queryset import QuerySet
 
 from cms.core.article import Article, ArticleInput, Document
 from cms.core.errors import NotFound
 from cms.core.timestamps import UtcDatetime
 from cms.services import drafts
-from cms.storage.models import Revision
+from cms.storage import revisions
+from cms.storage.revisions import RevisionRecord
 
 
 class RevisionSummary(BaseModel):
@@ -39,26 +39,22 @@ class RevisionDetailPage(BaseModel):
 
 async def history(slug: str, locale: str, limit: int, before: int | None) -> RevisionPage:
     """Revisions newer first, `limit` at a time, by keyset on the version number."""
-    query = await _page_query(slug, locale, limit, before)
-    rows = await query.values("version", "created_at", "token_name", "title")
-    items = [RevisionSummary(**row) for row in rows[:limit]]
+    rows = await _page(slug, locale, limit, before, documents=False)
+    items = [_summary(row) for row in rows[:limit]]
     return RevisionPage(items=items, next_cursor=_next_cursor(items, len(rows), limit))
 
 
 async def history_with_documents(slug: str, locale: str, limit: int, before: int | None) -> RevisionDetailPage:
     """As `history`, each revision with its document, read by the same one query."""
-    rows = await (await _page_query(slug, locale, limit, before))
+    rows = await _page(slug, locale, limit, before, documents=True)
     items = [detail(row) for row in rows[:limit]]
     return RevisionDetailPage(items=items, next_cursor=_next_cursor(items, len(rows), limit))
 
 
-async def _page_query(slug: str, locale: str, limit: int, before: int | None) -> QuerySet[Revision]:
+async def _page(slug: str, locale: str, limit: int, before: int | None, documents: bool) -> list[RevisionRecord]:
     """The page's revisions and one more, which tells whether an older page follows."""
     article = await drafts.find(slug, locale)
-    query = Revision.filter(article_id=article.id)
-    if before is not None:
-        query = query.filter(version__lt=before)
-    return query.order_by("-version").limit(limit + 1)
+    return await revisions.page(article.id, limit + 1, before, documents)
 
 
 def _next_cursor(items: Sequence[RevisionSummary], found: int, limit: int) -> str | None:
@@ -67,13 +63,17 @@ def _next_cursor(items: Sequence[RevisionSummary], found: int, limit: int) -> st
 
 async def get(slug: str, locale: str, version: int) -> RevisionDetail:
     article = await drafts.find(slug, locale)
-    row = await Revision.get_or_none(article_id=article.id, version=version)
+    row = await revisions.get(article.id, version)
     if row is None:
         raise NotFound(f"article {article.slug!r} has no revision {version}: versions run from 1 to {article.version}")
     return detail(row)
 
 
-def detail(row: Revision) -> RevisionDetail:
+def _summary(row: RevisionRecord) -> RevisionSummary:
+    return RevisionSummary(version=row.version, created_at=row.created_at, token_name=row.token_name, title=row.title)
+
+
+def detail(row: RevisionRecord) -> RevisionDetail:
     fields = {"version": row.version, "created_at": row.created_at, "token_name": row.token_name, "title": row.title}
     return RevisionDetail.model_validate(fields | {"document": row.document}, strict=False)
 

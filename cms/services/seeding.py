@@ -8,7 +8,7 @@ from typing import Any
 from cms.core.article import Document, slug_for, to_document
 from cms.core.markdown_in import parse_markdown
 from cms.services import drafts, publishing
-from cms.storage.models import Article, Site
+from cms.storage import articles, site
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "content_seed"
 SEED_TOKEN_NAME = "cms seed"  # recorded on the revisions the seed makes
@@ -29,7 +29,7 @@ async def seed(directory: Path, default_locale: str) -> SeedReport:
     for path in sorted((directory / "articles").glob("*.md")):
         article_input = parse_markdown(path.read_text(encoding="utf-8"))
         locale, slug = article_input.locale or default_locale, slug_for(article_input)
-        existing = await Article.get_or_none(locale=locale, slug=slug)
+        existing = await articles.at(slug, locale)
         if existing is None:
             await drafts.create(article_input, default_locale, token_name=SEED_TOKEN_NAME)
             report.created.append(slug)
@@ -44,12 +44,7 @@ async def seed(directory: Path, default_locale: str) -> SeedReport:
 
 
 async def set_site_name(name: str) -> None:
-    site = await Site.first()
-    if site is None:
-        await Site.create(name=name)
-    elif site.name != name:
-        site.name = name
-        await site.save()
+    await site.set_name(name)
 
 
 def _content(document: Document) -> Any:

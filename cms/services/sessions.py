@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from cms.services.tokens import hash_secret
 from cms.services.users import UserInfo, info
-from cms.storage.models import UserSession
+from cms.storage import users
 
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -28,10 +28,10 @@ async def start(user: UserInfo, idle: timedelta, now: datetime | None = None) ->
     Sessions left idle too long are deleted here, so that the table holds only live ones and a few stragglers.
     """
     now = now or datetime.now(UTC)
-    await UserSession.filter(last_seen_at__lte=now - idle).delete()
+    await users.end_sessions_idle_since(now - idle)
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    await UserSession.create(secret_hash=hash_secret(secret), user_id=user.id, csrf_token=csrf, last_seen_at=now)
+    await users.start_session(hash_secret(secret), user.id, csrf, now)
     return secret, Session(user, csrf)
 
 
@@ -39,16 +39,16 @@ async def find(secret: str, idle: timedelta, now: datetime | None = None) -> Ses
     """The live session with this secret, or None (unknown, ended, idle too long, or its person disabled)."""
     now = now or datetime.now(UTC)
     digest = hash_secret(secret)
-    row = await UserSession.get_or_none(secret_hash=digest).select_related("user")
+    row = await users.session(digest)
     if row is None or not hmac.compare_digest(row.secret_hash, digest) or row.user.disabled:
         return None
     if row.last_seen_at + idle <= now:
-        await row.delete()
+        await users.end_session(row.id)
         return None
     if now - row.last_seen_at >= _TOUCH_EVERY:
-        await UserSession.filter(id=row.id).update(last_seen_at=now)
+        await users.touch_session(row.id, now)
     return Session(info(row.user), row.csrf_token)
 
 
 async def end(secret: str) -> None:
-    await UserSession.filter(secret_hash=hash_secret(secret)).delete()
+    await users.end_sessions_by_hash(hash_secret(secret))

@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from cms.core.errors import InvalidContent, NotFound
 from cms.core.text import is_server_id
-from cms.storage.models import Token
+from cms.storage import tokens as stored
+from cms.storage.tokens import TokenRecord
 
 Scope = Literal["preview", "write", "admin"]
 SCOPES: tuple[str, ...] = get_args(Scope)
@@ -30,8 +31,8 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _info(token: Token) -> TokenInfo:
-    return TokenInfo(id=token.uid, name=token.name, scopes=list(token.scopes), created_at=token.created_at)
+def _info(token: TokenRecord) -> TokenInfo:
+    return TokenInfo(id=token.uid, name=token.name, scopes=token.scopes, created_at=token.created_at)
 
 
 def _checked(name: str, scopes: list[str]) -> str:
@@ -51,16 +52,14 @@ async def create(name: str, scopes: list[str]) -> tuple[TokenInfo, str]:
     """A new token and its secret; only the hash is stored, so the secret cannot be shown again."""
     name = _checked(name, scopes)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    token = await Token.create(
-        uid=uuid.uuid4().hex, name=name, scopes=sorted(set(scopes)), secret_hash=hash_secret(secret)
-    )
+    token = await stored.create(uuid.uuid4().hex, name, sorted(set(scopes)), hash_secret(secret))
     return _info(token), secret
 
 
 async def authenticate(secret: str) -> TokenInfo | None:
     """The live token with this secret, or None. Revoked tokens fail at once: nothing is cached."""
     digest = hash_secret(secret)
-    token = await Token.get_or_none(secret_hash=digest, revoked_at=None)
+    token = await stored.live(digest)
     # The lookup is by hash, so timing reveals nothing about the secret; the comparison guards the lookup itself.
     if token is None or not hmac.compare_digest(token.secret_hash, digest):
         return None
@@ -68,10 +67,9 @@ async def authenticate(secret: str) -> TokenInfo | None:
 
 
 async def active() -> list[TokenInfo]:
-    return [_info(token) for token in await Token.filter(revoked_at=None).order_by("created_at", "id")]
+    return [_info(token) for token in await stored.active()]
 
 
 async def revoke(token_id: str) -> None:
-    live = Token.filter(uid=token_id, revoked_at=None)
-    if not is_server_id(token_id) or await live.update(revoked_at=datetime.now(UTC)) == 0:
+    if not is_server_id(token_id) or not await stored.revoke(token_id, datetime.now(UTC)):
         raise NotFound(f"no active token has id {token_id!r}")

@@ -1,7 +1,8 @@
 """Export and import: every article with its published version, revisions and old slugs, as JSON Lines.
 
-An export line is `{"article", "published", "revisions", "slug_history", "schedule"}`: the four keys of SPEC §6
-plus the pending scheduled publish, so that importing an export restores exactly the exported state.
+An export line is `{"article", "published", "revisions", "slug_history", "schedule"}`: the article (its draft),
+its published version, every revision and its former slugs (the documented export format, docs/), plus the
+pending scheduled publish, so that importing an export restores exactly the exported state.
 """
 
 import re
@@ -10,7 +11,6 @@ from typing import Annotated, Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from tortoise.exceptions import IntegrityError
 
 from cms.core.article import Article, Document
 from cms.core.errors import Conflict
@@ -20,9 +20,11 @@ from cms.core.timestamps import Timestamp, UtcDatetime
 from cms.services import drafts, event_log, publishing
 from cms.services.drafts import draft_view
 from cms.services.revisions import RevisionDetail, detail
-from cms.storage.editions import write_edition
-from cms.storage.models import DRAFT, PUBLISHED, Edition, Revision, SlugRedirect
-from cms.storage.models import Article as ArticleRow
+from cms.storage import articles, revisions
+from cms.storage.articles import ArticleRecord
+from cms.storage.db import Taken
+from cms.storage.editions import DRAFT, PUBLISHED, editions_of, write_edition
+from cms.storage.revisions import RevisionRecord
 
 IMPORT_TOKEN_NAME = "cms import"  # recorded on the revisions an import makes
 
@@ -63,23 +65,24 @@ class ExportLine(BaseModel):
 
 async def export_lines() -> AsyncIterator[bytes]:
     """Every article, oldest first, one JSON line each (a few queries per article, never all in memory)."""
-    for article_id in await ArticleRow.all().order_by("created_at", "uid").values_list("id", flat=True):
-        article = await ArticleRow.get(id=article_id)
+    for article_id in await articles.oldest_first():
+        article = await articles.get(article_id)
         yield orjson.dumps((await _export(article)).model_dump(mode="json")) + b"\n"
 
 
-async def _export(article: ArticleRow) -> ExportLine:
-    editions = {e.stage: e for e in await Edition.filter(article_id=article.id)}
-    revisions = await Revision.filter(article_id=article.id).order_by("version")
-    draft = next(r for r in revisions if r.version == editions[DRAFT].version)
+async def _export(article: ArticleRecord) -> ExportLine:
+    editions = await editions_of(article.id)
+    every = [detail(revision) for revision in await revisions.every(article.id)]
+    draft = next(r for r in every if r.version == editions[DRAFT].version)
     published = editions.get(PUBLISHED)
-    former = SlugRedirect.filter(article_id=article.id).order_by("created_at", "id").values_list("slug", "created_at")
     schedule = article.scheduled_at and article.scheduled_version
     return ExportLine(
-        article=draft_view(article, Document.model_validate(draft.document, strict=False), editions[DRAFT].updated_at),
-        published=Article.model_validate_json(published.snapshot, strict=False) if published else None,
-        revisions=[detail(revision) for revision in revisions],
-        slug_history=[FormerSlug(slug=slug, created_at=created_at) for slug, created_at in await former],
+        article=draft_view(article, draft.document, editions[DRAFT].updated_at),
+        published=Article.model_validate_json(published.snapshot, strict=False)
+        if published and published.snapshot
+        else None,
+        revisions=every,
+        slug_history=[FormerSlug(slug=slug, created_at=at) for slug, at in await articles.former_slugs(article.id)],
         schedule=Schedule(at=article.scheduled_at, version=article.scheduled_version) if schedule else None,
     )
 
@@ -88,43 +91,31 @@ async def restore(line: bytes | str) -> str:
     """Make the database hold exactly this exported article (replacing the one with its id); returns its slug."""
     record = ExportLine.model_validate_json(line)
     draft, published = record.article, record.published
-    before = await ArticleRow.get_or_none(uid=draft.id)
+    before = await articles.by_uid(draft.id)
     try:
         async with event_log.transaction() as events:
-            await ArticleRow.filter(uid=draft.id).delete()
-            article = await ArticleRow.create(
-                uid=draft.id,
-                created_at=record.revisions[0].created_at,
-                locale=draft.locale,
-                slug=draft.slug,
-                status=draft.status,
-                version=draft.version,
-                published_version=published.version if published else None,
-                published_at=draft.published_at,
-                scheduled_at=record.schedule.at if record.schedule else None,
+            article = await articles.replace_with(
+                draft.id, record.revisions[0].created_at, draft.locale, draft.slug, status=draft.status,
+                version=draft.version, published_version=published.version if published else None,
+                published_at=draft.published_at, scheduled_at=record.schedule.at if record.schedule else None,
                 scheduled_version=record.schedule.version if record.schedule else None,
-            )
-            await write_edition(article, DRAFT, draft.version, _document(draft), updated_at=draft.updated_at)
+            )  # fmt: skip
+            await write_edition(article.id, DRAFT, draft.version, _document(draft), updated_at=draft.updated_at)
             if published is not None:
                 snapshot = orjson.dumps(published.model_dump(mode="json"))
                 await write_edition(
-                    article, PUBLISHED, published.version, _document(published), snapshot, published.updated_at
+                    article.id, PUBLISHED, published.version, _document(published), snapshot, published.updated_at
                 )
-            await Revision.bulk_create([_revision(article, revision) for revision in record.revisions])
-            await SlugRedirect.bulk_create(
-                [
-                    SlugRedirect(locale=draft.locale, slug=old.slug, article_id=article.id, created_at=old.created_at)
-                    for old in record.slug_history
-                ]
-            )
+            await revisions.restore(article.id, [_revision(revision) for revision in record.revisions])
+            await articles.restore_former_slugs(article, [(old.slug, old.created_at) for old in record.slug_history])
             events.extend(_restore_events(before, draft, published))
-    except IntegrityError:
+    except Taken:
         message = f"article {draft.id}: slug {draft.slug!r} (or a former one) is taken in locale {draft.locale!r}"
         raise Conflict(message) from None
     return draft.slug
 
 
-def _restore_events(before: ArticleRow | None, draft: Article, published: Article | None) -> list[NewEvent]:
+def _restore_events(before: ArticleRecord | None, draft: Article, published: Article | None) -> list[NewEvent]:
     """A restored article has a new draft; and it is published (again), or no longer published."""
     events = [article_event(ARTICLE_UPDATED, draft.id, draft.slug, draft.locale, draft.version)]
     if published is not None:
@@ -141,15 +132,8 @@ def _document(article: Article) -> Document:
     return Document.model_validate(fields, strict=False)
 
 
-def _revision(article: ArticleRow, revision: RevisionDetail) -> Revision:
-    return Revision(
-        article_id=article.id,
-        version=revision.version,
-        created_at=revision.created_at,
-        token_name=revision.token_name,
-        title=revision.title,
-        document=revision.document.model_dump(mode="json"),
-    )
+def _revision(revision: RevisionDetail) -> RevisionRecord:
+    return RevisionRecord(revision.version, revision.created_at, revision.token_name, revision.title, revision.document)
 
 
 async def import_markdown(source: str, default_locale: str, publish: bool) -> str:

@@ -14,12 +14,12 @@ from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from tortoise.exceptions import IntegrityError
 
 from cms.core.errors import Conflict, InvalidContent, NotFound
 from cms.services.tokens import SCOPES
-from cms.storage import sign_ins
-from cms.storage.models import User
+from cms.storage import sign_ins, users
+from cms.storage.db import Taken
+from cms.storage.users import UserRecord
 
 Role = Literal["editor", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -55,7 +55,7 @@ class TooManyFailures(Exception):
         self.retry_after = retry_after
 
 
-def info(user: User) -> UserInfo:
+def info(user: UserRecord) -> UserInfo:
     return UserInfo(id=user.id, email=user.email, role=user.role, disabled=user.disabled, created_at=user.created_at)
 
 
@@ -86,28 +86,28 @@ async def create(email: str, role: str, password: str | None = None) -> tuple[Us
     address = _checked(email, role, password)
     password_hash = await asyncio.to_thread(_HASHER.hash, password)
     try:
-        user = await User.create(email=address, role=role, password_hash=password_hash)
-    except IntegrityError:
+        user = await users.create(address, role, password_hash)
+    except Taken:
         raise Conflict(f"a user with email {address!r} exists already: choose another email") from None
     return info(user), password
 
 
 async def everyone() -> list[UserInfo]:
-    return [info(user) for user in await User.all().order_by("email")]
+    return [info(user) for user in await users.everyone()]
 
 
 async def get(user_id: int) -> UserInfo | None:
-    user = await User.get_or_none(id=user_id, disabled=False)
+    user = await users.enabled(user_id)
     return None if user is None else info(user)
 
 
 async def disable(email: str) -> UserInfo:
     """The person can no longer sign in, and every session they have ends now."""
     address = normal_email(email)
-    if await User.filter(email=address).update(disabled=True) == 0:
+    user = await users.disable(address)
+    if user is None:
         raise NotFound(f"no user has email {address!r}: see 'cms user list'")
-    user = await User.get(email=address)
-    await user.sessions.all().delete()  # type: ignore[attr-defined]
+    await users.end_sessions_of(user.id)
     return info(user)
 
 
@@ -121,13 +121,13 @@ async def authenticate(email: str, password: str, now: datetime | None = None) -
     address = normal_email(email)
     # A lock that began at a failure up to FAILURE_WINDOW ago was set off by failures up to FAILURE_WINDOW before it.
     attempt = await sign_ins.record_attempt(address, now, now - 2 * FAILURE_WINDOW, partial(_refuse_if_locked, now))
-    user = await User.get_or_none(email=address)
+    user = await users.by_email(address)
     matches = await asyncio.to_thread(_verify, user.password_hash if user else _DUMMY_HASH, password)
     if matches and user is not None and not user.disabled:
         await sign_ins.forget(attempt)
         if _HASHER.check_needs_rehash(user.password_hash):  # stored with older parameters than today's
             password_hash = await asyncio.to_thread(_HASHER.hash, password)
-            await User.filter(id=user.id).update(password_hash=password_hash)
+            await users.set_password_hash(user.id, password_hash)
         return info(user)
     await sign_ins.prune(now - 2 * FAILURE_WINDOW)
     return None

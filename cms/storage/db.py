@@ -14,7 +14,13 @@ import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.asyncpg import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import BaseORMException, DBConnectionError, OperationalError, TransactionManagementError
+from tortoise.exceptions import (
+    BaseORMException,
+    DBConnectionError,
+    IntegrityError,
+    OperationalError,
+    TransactionManagementError,
+)
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.transactions import in_transaction
 
@@ -46,7 +52,7 @@ TORTOISE_ORM = tortoise_config(os.environ.get("CMS_DATABASE_URL") or DEFAULT_DAT
 
 
 def _prepare_sqlite(database_url: str) -> Path:
-    # Tortoise hangs instead of failing when the file's directory is missing (STACK.md §1).
+    # Tortoise hangs instead of failing when the file's directory is missing, so it is made first.
     path = sqlite_path(database_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -55,7 +61,8 @@ def _prepare_sqlite(database_url: str) -> Path:
 async def open_database(database_url: str, replica_url: str | None = None) -> None:
     if is_sqlite(database_url):
         _prepare_sqlite(database_url)
-    # Tortoise 1.x keeps its state in a ContextVar; the fallback makes it visible to request tasks (STACK.md §2).
+    # Tortoise 1.x keeps its state in a ContextVar; the global fallback makes it visible to request tasks, which
+    # run in contexts copied before the lifespan opened the database.
     await Tortoise.init(config=tortoise_config(database_url, replica_url), _enable_global_fallback=True)
 
 
@@ -80,6 +87,24 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
             with contextlib.suppress(Exception):  # a session that is gone has nothing to roll back
                 await connection.rollback()
             raise
+
+
+class Taken(Exception):
+    """A write would repeat a value that must be unique (a slug in a locale, an email): the caller says which."""
+
+
+@contextlib.contextmanager
+def unique() -> Iterator[None]:
+    """The writes inside raise Taken, not the ORM's IntegrityError, when a unique value is taken already."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Taken(str(exc)) from exc
+
+
+async def ping() -> None:
+    """One trivial query on the primary: raises the driver's error when the database does not answer."""
+    await connections.get("default").execute_query("SELECT 1")
 
 
 @contextlib.asynccontextmanager

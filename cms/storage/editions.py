@@ -1,5 +1,6 @@
-"""Writing editions. Called inside the services' transactions."""
+"""Editions: the draft and the published content of each article. Written inside the services' transactions."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
@@ -8,25 +9,35 @@ from cms.core.article import Document
 from cms.core.blocks import Image
 from cms.core.render import text
 from cms.storage.assets import record_uses
-from cms.storage.models import PUBLISHED, Edition, EditionTag, Section
-from cms.storage.models import Article as ArticleRow
+from cms.storage.models import DRAFT, PUBLISHED, Edition, EditionTag, Section
+
+__all__ = ["DRAFT", "PUBLISHED", "EditionRecord", "delete_edition", "editions_of", "rename_published", "write_edition"]
+
+
+@dataclass(frozen=True)
+class EditionRecord:
+    version: int
+    updated_at: datetime
+    snapshot: bytes | None
+    """The published article as delivery serves it (JSON); None for a draft."""
 
 
 async def write_edition(
-    article: ArticleRow,
+    article_id: int,
     stage: str,
     version: int,
     document: Document,
     snapshot: bytes | None = None,
     updated_at: datetime | None = None,
-) -> Edition:
+) -> datetime:
     """Replace the `stage` edition of the article by `document`: the row, its tags, its sections in one insert.
+    Returns its `updated_at`.
 
     `snapshot` is the published article serialised as delivery serves it (JSON), so a delivery GET is one lookup.
     """
-    await Edition.filter(article_id=article.id, stage=stage).delete()
+    await Edition.filter(article_id=article_id, stage=stage).delete()
     edition = await Edition.create(
-        article_id=article.id,
+        article_id=article_id,
         stage=stage,
         version=version,
         title=document.title,
@@ -53,15 +64,29 @@ async def write_edition(
     )
     shown = {block.asset_id for section in document.sections for block in section.blocks if isinstance(block, Image)}
     await record_uses(edition.id, {uid for uid in shown if uid is not None})
-    return edition
+    return edition.updated_at
 
 
-async def rename_published(article: ArticleRow) -> int | None:
+async def rename_published(article_id: int, slug: str) -> int | None:
     """After a slug change: the published snapshot carries the new slug. Returns the published version, if any."""
-    edition = await Edition.get_or_none(article_id=article.id, stage=PUBLISHED)
+    edition = await Edition.get_or_none(article_id=article_id, stage=PUBLISHED)
     if edition is None or edition.snapshot is None:
         return None
     snapshot = orjson.loads(edition.snapshot)
-    snapshot["slug"] = article.slug
+    snapshot["slug"] = slug
     await Edition.filter(id=edition.id).update(snapshot=orjson.dumps(snapshot).decode())
     return int(edition.version)
+
+
+async def delete_edition(article_id: int, stage: str) -> None:
+    await Edition.filter(article_id=article_id, stage=stage).delete()
+
+
+async def editions_of(article_id: int) -> dict[str, EditionRecord]:
+    """The article's editions by stage (DRAFT, and PUBLISHED when it is published)."""
+    return {
+        edition.stage: EditionRecord(
+            edition.version, edition.updated_at, edition.snapshot.encode() if edition.snapshot is not None else None
+        )
+        for edition in await Edition.filter(article_id=article_id)
+    }

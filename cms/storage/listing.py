@@ -1,4 +1,5 @@
-"""The published listing: summaries newest first, or search hits best first, by keyset cursor.
+"""The published listing: summaries newest first, or search hits best first, by keyset cursor; and the drafts'
+catalogue that the editor's page lists.
 
 Search runs on FTS5 (SQLite) or a weighted tsvector (PostgreSQL), both made by migration 0004_search;
 docs/search.md says how each ranks and why.
@@ -11,10 +12,11 @@ from typing import Any
 import orjson
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 from cms.core.listing_query import Search, listing_cursor, listing_position, search_cursor, search_position
 from cms.storage.db import delivery_connection
-from cms.storage.models import PUBLISHED
+from cms.storage.models import DRAFT, PUBLISHED, Edition
 from cms.storage.models import Section as SectionRow
 
 
@@ -190,3 +192,38 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 def _moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class DraftEntry:
+    """An article as the editor's page lists it: the draft's title, the status, when the draft last changed."""
+
+    slug: str
+    locale: str
+    title: str
+    status: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DraftPage:
+    entries: list[DraftEntry]
+    more_after: tuple[datetime, int] | None
+    """The keyset position of the last entry when more entries follow it."""
+
+
+async def drafts(title_contains: str, limit: int, after: tuple[datetime, int] | None) -> DraftPage:
+    """Most recently changed first, by keyset on (updated_at, edition id), from `after` on; only the titles that
+    contain `title_contains` (any case) when it is not empty."""
+    query = Edition.filter(stage=DRAFT).select_related("article")
+    if title_contains:
+        query = query.filter(title__icontains=title_contains)
+    if after is not None:
+        moment, edition_id = after
+        query = query.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, id__lt=edition_id))
+    rows = await query.order_by("-updated_at", "-id").limit(limit + 1)
+    last = rows[limit - 1] if len(rows) > limit else None
+    entries = [
+        DraftEntry(e.article.slug, e.article.locale, e.title, e.article.status, e.updated_at) for e in rows[:limit]
+    ]
+    return DraftPage(entries, (last.updated_at, last.id) if last else None)

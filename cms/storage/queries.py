@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cms.core.article import Article, Document, Section, served_article
+from cms.storage.articles import ArticleRecord
 from cms.storage.db import delivery_connection
-from cms.storage.models import PUBLISHED, Edition, Site, SlugRedirect
+from cms.storage.models import DRAFT, PUBLISHED, Edition, Site, SlugRedirect
 from cms.storage.models import Article as ArticleRow
 from cms.storage.models import Section as SectionRow
 
@@ -23,21 +24,23 @@ def to_section(row: SectionRow) -> Section:
     )
 
 
-def to_article(article: ArticleRow, edition: Edition, sections: list[SectionRow]) -> Article:
+async def draft(article: ArticleRecord) -> Article:
+    """The article's current draft as `?preview=true` serves it (read from the primary, which has every write)."""
+    edition = await Edition.get(article_id=article.id, stage=DRAFT)
+    sections = await SectionRow.filter(edition_id=edition.id).order_by("position")
+    return to_article(article, edition, sections)
+
+
+def to_article(article: ArticleRecord, edition: Edition, sections: list[SectionRow]) -> Article:
     """The article as clients read it, from an edition's rows (validated on the way in, so rebuilt cheaply)."""
     document = Document(
         title=edition.title, summary=edition.summary, tags=edition.tags, author=edition.author,
         sections=[to_section(row) for row in sections],
     )  # fmt: skip
     return served_article(
-        identity(article), document, status=article.status, version=edition.version,
+        article.identity, document, status=article.status, version=edition.version,
         published_at=article.published_at, updated_at=edition.updated_at,
     )  # fmt: skip
-
-
-def identity(article: ArticleRow) -> tuple[str, str, str]:
-    """(id, slug, locale): what `served_article` needs of the row."""
-    return article.uid, article.slug, article.locale
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 import html
 import re
+from datetime import UTC, datetime
 
 import httpx
 
+from cms.services.publishing import publish_due
 from tests.admin.conftest import PASSWORD, csrf_of
 
 BODY = "Intro paragraph.\n\n## Why\n\nBecause it helps.\n"
@@ -147,6 +149,39 @@ async def test_publish_from_the_editor_puts_the_article_on_the_delivery_api(clie
     assert published.status_code == 303
     assert delivered.status_code == 200
     assert delivered.json()["status"] == "published"
+
+
+async def test_publishing_edited_text_saves_and_publishes_it_in_one_transaction(client, signed_in, editor):
+    page = await client.get(await new_article(client))
+
+    published = await client.post(page.url.path, data=form_of(page, title="Hello again", action="publish"))
+    feed = await client.get("/api/v1/changes", headers=editor)
+    delivered = await client.get("/api/v1/articles/hello")
+
+    assert published.status_code == 303
+    assert (delivered.json()["title"], delivered.json()["version"]) == ("Hello again", 2)
+    *_, saved, went_live = feed.json()["items"]
+    assert [(e["type"], e["data"]["version"]) for e in (saved, went_live)] == [
+        ("article.updated", 2),
+        ("article.published", 2),
+    ]
+    assert saved["timestamp"] == went_live["timestamp"]  # a transaction's events are written at one moment
+
+
+async def test_scheduling_edited_text_saves_it_and_schedules_the_saved_version(client, signed_in):
+    page = await client.get(await new_article(client))
+    at = "2999-01-31T09:00"
+
+    scheduled = await client.post(
+        page.url.path, data=form_of(page, title="Hello later", action="schedule", publish_at=at)
+    )
+    before = await client.get("/api/v1/articles/hello")
+    due = await publish_due(datetime.fromisoformat(at).replace(tzinfo=UTC))
+    after = await client.get("/api/v1/articles/hello")
+
+    assert scheduled.status_code == 303
+    assert (before.status_code, due) == (404, ["hello"])
+    assert (after.json()["title"], after.json()["version"]) == ("Hello later", 2)
 
 
 async def test_schedule_without_a_time_shows_the_error_next_to_publish_at(client, signed_in):

@@ -278,12 +278,15 @@ async def change_article(request: Request, session: Session) -> Response:
         at = _publish_at(form) if action == "schedule" else None
         current, tag = await drafts.read(slug, locale)
         expected = str(form.get("their_etag", "")) if action == "keep" else mine.etag
-        if action in ("save", "keep") or not mine.same_text(Draft.of(current, tag)):
+        edited = action in ("save", "keep") or not mine.same_text(Draft.of(current, tag))
+        if edited and action in ("publish", "schedule"):  # one transaction: saved and published, or neither
+            slug = (await publishing.save_and_publish(slug, locale, mine.to_input(), [expected], who, at=at)).slug
+        elif edited:
             article = await drafts.replace(slug, locale, mine.to_input(), [expected], who)
             slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
         elif expected != tag:
             raise StaleDraft(current.id, current.version)
-        if action in ("publish", "schedule"):
+        if action in ("publish", "schedule") and not edited:
             await publishing.publish(slug, locale, [tag], at=at)
         elif action == "unpublish":
             await publishing.unpublish(slug, locale, [tag])
