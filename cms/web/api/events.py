@@ -11,8 +11,7 @@ from cms.core.events import Event, parse_event_id
 from cms.metrics import OPEN_STREAMS
 from cms.services import changes
 from cms.services.changes import CursorAhead, CursorExpired, Reset
-from cms.web.admin import session as admin_session
-from cms.web.http import auth, params
+from cms.web.http import auth, params, sessions
 from cms.web.http.problems import Problem, bad_parameter
 
 NO_STORE = "no-store"
@@ -54,7 +53,7 @@ async def _may_preview(request: Request) -> bool:
     """A Bearer token decides when there is one; else the editor's session (docs/decisions/0008)."""
     if "authorization" in request.headers:
         return await auth.may(request, "preview")
-    session = await admin_session.current(request)
+    session = await sessions.current(request)
     return session is not None and "preview" in session.user.scopes
 
 

@@ -67,13 +67,19 @@ _STATUS: dict[type[CMSError], int] = {
 }
 
 
+def status_of(exc: CMSError) -> int:
+    """The status a domain error answers, in the API and on the editor's page alike."""
+    return next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+
+
 async def on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
     return ProblemResponse(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
-    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+    assert isinstance(exc, CMSError)
+    status = status_of(exc)
     if isinstance(exc, InvalidContent):
         errors = [{"path": e.path, "message": e.message} for e in exc.errors]
         return ProblemResponse(status, "the content is not valid: see errors", errors=errors)
