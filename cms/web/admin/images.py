@@ -102,5 +102,5 @@ async def _again(request: Request, session: Session, draft: Draft, status: int, 
 
 routes = [
     Route("/admin/articles/new/upload", upload_image, methods=["POST"]),
-    Route("/admin/articles/{slug}/upload", upload_image, methods=["POST"]),
+    Route("/admin/articles/{slug}/upload", upload_image, methods=["POST"], name="article-upload"),
 ]
