@@ -46,7 +46,7 @@ TORTOISE_ORM = tortoise_config(os.environ.get("CMS_DATABASE_URL") or DEFAULT_DAT
 
 
 def _prepare_sqlite(database_url: str) -> Path:
-    # Tortoise hangs instead of failing when the file's directory is missing (STACK.md §1).
+    # Tortoise hangs instead of failing when the file's directory is missing.
     path = sqlite_path(database_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -55,7 +55,7 @@ def _prepare_sqlite(database_url: str) -> Path:
 async def open_database(database_url: str, replica_url: str | None = None) -> None:
     if is_sqlite(database_url):
         _prepare_sqlite(database_url)
-    # Tortoise 1.x keeps its state in a ContextVar; the fallback makes it visible to request tasks (STACK.md §2).
+    # Tortoise 1.x keeps its state in a ContextVar; the fallback makes it visible to request tasks.
     await Tortoise.init(config=tortoise_config(database_url, replica_url), _enable_global_fallback=True)
 
 

@@ -29,7 +29,8 @@ from cms.web.openapi import document as openapi
 
 class Application:
     """The ASGI entry point: the request id, metrics and access log wrap the Starlette app from outside, so that
-    even its 500 answers carry X-Request-ID and are counted (STACK.md §9).
+    even its 500 answers (made by Starlette's ServerErrorMiddleware, outside the app's own middleware) carry
+    X-Request-ID and are counted.
 
     The client's address and scheme are taken from `X-Forwarded-For` and `X-Forwarded-Proto` when the request
     comes from a trusted proxy (`CMS_FORWARDED_ALLOW_IPS`): here rather than by the server, so that uvicorn and

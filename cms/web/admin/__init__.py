@@ -1,4 +1,4 @@
-"""The editor's page under /admin (SPEC §8): server-rendered templates, a little JavaScript, no CDN."""
+"""The editor's page under /admin: server-rendered templates, a little JavaScript, no CDN."""
 
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles

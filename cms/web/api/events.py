@@ -1,4 +1,4 @@
-"""The changes feed `GET /api/v1/changes` and the live stream `GET /api/v1/events` (SPEC §7)."""
+"""The changes feed `GET /api/v1/changes` and the live stream `GET /api/v1/events` (docs/events.md)."""
 
 from collections.abc import AsyncIterator
 

@@ -46,7 +46,7 @@ class EventData(BaseModel):
 
 
 class ChangeEvent(BaseModel):
-    """One event of the log (SPEC §7); `id` is opaque and sorts in log order."""
+    """One event of the log (docs/events.md); `id` is opaque and sorts in log order."""
 
     id: str
     type: str

@@ -114,7 +114,7 @@ async def on_moved(request: Request, exc: Exception) -> Response:
 
 
 def _delivery(request: Request) -> bool:
-    """A published article or section read without `preview=true`: SPEC §6 answers its old slug 301, and every
+    """A published article or section read without `preview=true`: its old slug answers 301, and every
     management request (writes, revisions, previews) 308."""
     route = getattr(request.scope.get("route"), "name", None)
     return route in DELIVERY_ROUTES and request.method == "GET" and request.query_params.get("preview") != "true"
