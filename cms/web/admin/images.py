@@ -42,7 +42,10 @@ def _fields(request: Request) -> dict[str, int]:
 
 
 def _editor_path(request: Request) -> str:
-    return request.url.path.removesuffix("/upload") + ("" if "slug" not in request.path_params else "/edit")
+    """The editor the upload came from: where the text typed goes back after signing in again."""
+    if "slug" not in request.path_params:
+        return "/admin/articles/new"
+    return request.app.url_path_for("article-edit", slug=request.path_params["slug"])
 
 
 def _typed(form: uploads.UploadForm) -> Draft:
