@@ -1,7 +1,7 @@
 """Fixtures: a real database per test (SQLite file, or PostgreSQL with CMS_TEST_DATABASE_URL), the app over ASGI.
 
 Migrations run once per session into a template; each SQLite test copies the template file, each PostgreSQL test
-truncates the tables afterwards (STACK.md §7).
+truncates the tables afterwards (cheaper than a database per test).
 """
 
 import asyncio

@@ -1,4 +1,4 @@
-"""Events (SPEC §7): what changed, in log order. Ids are opaque strings that sort as the log does.
+"""Events: what changed, in log order. Ids are opaque strings that sort as the log does.
 
 An event id is the log's integer position as 16 lowercase hex digits: `42 -> '000000000000002a'`, so string order
 is log order. See docs/decisions/0006-event-ids-in-commit-order.md for why positions follow commit order.

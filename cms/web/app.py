@@ -32,8 +32,8 @@ from cms.web.operations import Operation, routes
 
 class Application:
     """The ASGI entry point: the request id, metrics and access log wrap the Starlette app from outside, so that
-    even its 500 answers carry X-Request-ID and are counted (Starlette answers a 500 from its outermost middleware,
-    which no middleware added inside it sees).
+    even its 500 answers (made by Starlette's ServerErrorMiddleware, outside the app's own middleware) carry
+    X-Request-ID and are counted.
 
     The client's address and scheme are taken from `X-Forwarded-For` and `X-Forwarded-Proto` when the request
     comes from a trusted proxy (`CMS_FORWARDED_ALLOW_IPS`): here rather than by the server, so that uvicorn and

@@ -12,9 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cms.web.openapi.parts import TOKEN
-
 Handler = Callable[[Request], Awaitable[Response]]
+
+Security = tuple[dict[str, list[str]], ...]
+"""OpenAPI's `security` of an operation: the ways a client may authenticate, any one of them enough."""
+PUBLIC: Security = ()
+OPTIONAL_TOKEN: Security = ({}, {"bearer": []})
+TOKEN: Security = ({"bearer": []},)
 
 
 class PathParameters(Protocol):
@@ -52,7 +56,7 @@ class Operation:
     body: Mapping[str, Any] | None = None
     scopes: tuple[str, ...] = ()
     """A token with one of these scopes is needed (its description says so)."""
-    security: Sequence[Mapping[str, list[str]]] = TOKEN
+    security: Security = TOKEN
     returns_draft: bool = False
     """Success carries the draft's new `ETag`, for the next If-Match."""
     asks_database: bool = True

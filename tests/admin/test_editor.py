@@ -257,3 +257,24 @@ async def test_an_article_whose_slug_starts_with_edit_links_to_its_own_pages(cli
     assert 'formaction="/admin/articles/editorial/upload"' in page.text
     assert 'data-preview-url="/admin/articles/editorial/preview"' in page.text
     assert (await client.get("/admin/articles/editorial/revisions")).status_code == 200
+
+
+async def test_the_restore_link_of_an_article_in_another_locale_restores_that_locale(client, signed_in, editor):
+    await client.post("/api/v1/articles", json={"title": "Hello"}, headers=editor)
+    await client.post("/api/v1/articles?locale=de", json={"title": "Hallo", "slug": "hello"}, headers=editor)
+    page = await client.get("/admin/articles/hello/edit?locale=de")
+    await client.post("/admin/articles/hello/edit?locale=de", data=form_of(page, title="Servus", action="save"))
+    revisions = await client.get("/admin/articles/hello/revisions?locale=de")
+
+    restored = await client.post(
+        "/admin/articles/hello/revisions/1/restore?locale=de",
+        data={"csrf": csrf_of(revisions), "etag": hidden(revisions, "etag")},
+    )
+
+    assert '<form method="post" action="/admin/articles/hello/revisions/1/restore?locale=de">' in revisions.text
+    assert restored.status_code == 303
+    assert restored.headers["location"] == "/admin/articles/hello/edit?locale=de&done=restored"
+    german = await client.get("/api/v1/articles/hello?locale=de&preview=true", headers=editor)
+    english = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    assert (german.json()["title"], german.json()["version"]) == ("Hallo", 3)
+    assert (english.json()["title"], english.json()["version"]) == ("Hello", 1)

@@ -204,3 +204,17 @@ async def test_an_upload_that_is_not_multipart_with_its_csrf_token_answers_415(c
         answer.json()["detail"]
         == "content type 'application/x-www-form-urlencoded' is not accepted here: send multipart/form-data"
     )
+
+
+async def test_a_signed_out_upload_from_an_article_keeps_its_editor_for_after_signing_in(client, signed_in):
+    page = await client.get(await new_article(client, title="Upload here", slug="upload-here"))
+    typed = form_of(page, body="Kept words.\n")
+    await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
+
+    answer = await client.post(
+        "/admin/articles/upload-here/upload", data=typed | {"action": "upload"}, files={"file": ("a.png", image(8, 6))}
+    )
+
+    assert answer.status_code == 200
+    assert '<input type="hidden" name="kept_action_url" value="/admin/articles/upload-here/edit">' in answer.text
+    assert '<input type="hidden" name="kept_body" value="Kept words.\n">' in answer.text

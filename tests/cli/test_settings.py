@@ -1,4 +1,4 @@
-"""Settings a person got wrong stop every `cms` command with one line naming them (SPEC §5), never a traceback."""
+"""Settings a person got wrong stop every `cms` command with one line naming them, never a traceback."""
 
 import os
 import subprocess

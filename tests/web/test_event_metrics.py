@@ -1,4 +1,4 @@
-"""/metrics: events written, webhook deliveries by outcome, the webhook queue, open event streams (SPEC §9)."""
+"""/metrics: events written, webhook deliveries by outcome, the webhook queue, open event streams."""
 
 import asyncio
 import re

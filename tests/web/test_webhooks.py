@@ -1,4 +1,4 @@
-"""Webhooks (SPEC §6) in process: the receiver is a real Starlette app reached through httpx.ASGITransport.
+"""Webhooks in process: the receiver is a real Starlette app reached through httpx.ASGITransport.
 
 Time is a parameter: `dispatcher.deliver_due(now)` sends what is due at `now`, so retries hours apart take no time.
 """

@@ -1,15 +1,13 @@
-"""The editor's page under /admin (SPEC §8): server-rendered templates, a little JavaScript, no CDN."""
+"""The editor's page under /admin: server-rendered templates, a little JavaScript, no CDN."""
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from cms.web.admin import editor, images, people, session, webhooks
+from cms.web.admin import editor, images, people, sign_in, webhooks
 from cms.web.admin.render import HERE
 
 routes: list[BaseRoute] = [
-    Route("/admin/sign-in", session.sign_in_form, methods=["GET"]),
-    Route("/admin/sign-in", session.sign_in, methods=["POST"]),
-    Route("/admin/sign-out", session.sign_out, methods=["POST"]),
+    *sign_in.routes,
     *images.routes,
     *editor.routes,
     *people.routes,

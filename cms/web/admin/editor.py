@@ -133,17 +133,21 @@ def locale_of(request: Request) -> str:
 
 
 def edit_url(request: Request, slug: str, locale: str, **query: str) -> str:
-    return _article_page(request, slug, locale, "edit", query)
+    return article_url(request, "edit", slug, locale, **query)
 
 
 def history_url(request: Request, slug: str, locale: str, **query: str) -> str:
-    return _article_page(request, slug, locale, "revisions", query)
+    return article_url(request, "revisions", slug, locale, **query)
 
 
-def _article_page(request: Request, slug: str, locale: str, page: str, query: dict[str, str]) -> str:
+def article_url(request: Request, page: str, slug: str, locale: str, version: int | None = None, **query: str) -> str:
+    """The link to one of an article's pages (a route named `article-<page>`), its locale in the query when it is
+    not the default one: Starlette builds the path from the route, so no link is pieced together by hand."""
+    path_params: dict[str, str | int] = {"slug": slug} | ({} if version is None else {"version": version})
     if locale != request.app.state.settings.default_locale:
         query = {"locale": locale, **query}
-    return f"/admin/articles/{slug}/{page}" + (f"?{urlencode(query)}" if query else "")
+    path = request.app.url_path_for(f"article-{page}", **path_params)
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
 def _when(moment: datetime | None) -> str:
@@ -196,10 +200,10 @@ async def editor_page(
         state = await publishing.state(current.slug, locale)
         context |= {
             "form_action": edit_url(request, current.slug, locale),
-            "upload_action": _article_page(request, current.slug, locale, "upload", {}),
+            "upload_action": article_url(request, "upload", current.slug, locale),
             "article_id": current.id,
             "events_since": await changes.latest_cursor(),
-            "preview_url": _article_page(request, current.slug, locale, "preview", {}),
+            "preview_url": article_url(request, "preview", current.slug, locale),
             "revisions_url": history_url(request, current.slug, locale),
             "saved_title": current.title,
             "status_label": STATUS_LABEL.get(current.status, current.status),
@@ -372,8 +376,7 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
             {
                 "version": item.version, "who": item.token_name, "when": item.created_at,
                 "current": item.version == current.version, "diff": line_diff(now, Draft.of(then, "").lines()),
-                "restore_url": f"/admin/articles/{current.slug}/revisions/{item.version}/restore"
-                + (f"?locale={locale}" if locale != request.app.state.settings.default_locale else ""),
+                "restore_url": article_url(request, "restore", current.slug, locale, item.version),
             }
         )  # fmt: skip
     return page(
@@ -405,9 +408,9 @@ routes = [
     Route("/admin", articles, methods=["GET"]),
     Route("/admin/articles/new", new_article, methods=["GET"]),
     Route("/admin/articles/new", create_article, methods=["POST"]),
-    Route("/admin/articles/{slug}/edit", edit_article, methods=["GET"]),
+    Route("/admin/articles/{slug}/edit", edit_article, methods=["GET"], name="article-edit"),
     Route("/admin/articles/{slug}/edit", change_article, methods=["POST"]),
-    Route("/admin/articles/{slug}/preview", preview, methods=["GET"]),
-    Route("/admin/articles/{slug}/revisions", history, methods=["GET"]),
-    Route("/admin/articles/{slug}/revisions/{version}/restore", restore, methods=["POST"]),
+    Route("/admin/articles/{slug}/preview", preview, methods=["GET"], name="article-preview"),
+    Route("/admin/articles/{slug}/revisions", history, methods=["GET"], name="article-revisions"),
+    Route("/admin/articles/{slug}/revisions/{version}/restore", restore, methods=["POST"], name="article-restore"),
 ]

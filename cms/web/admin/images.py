@@ -17,10 +17,10 @@ from cms.services.assets import Assets
 from cms.services.sessions import Session
 from cms.web.admin.editor import Draft, editor_page, locale_of
 from cms.web.admin.render import reasons
-from cms.web.admin.session import KEPT_FIELDS, check_csrf, current, sign_in_again
+from cms.web.admin.session import KEPT_FIELDS, check_csrf, signed_in, wants_json
 from cms.web.api.assets import ALT_MAX
-from cms.web.http import bodies, uploads
-from cms.web.http.problems import Problem
+from cms.web.http import uploads
+from cms.web.http.problems import status_of
 from cms.web.http.responses import json_response
 
 _SHORT = 2_000
@@ -42,30 +42,37 @@ def _fields(request: Request) -> dict[str, int]:
 
 
 def _editor_path(request: Request) -> str:
-    return request.url.path.removesuffix("/upload") + ("" if "slug" not in request.path_params else "/edit")
+    """The editor the upload came from: where the text typed goes back after signing in again."""
+    if "slug" not in request.path_params:
+        return "/admin/articles/new"
+    return request.app.url_path_for("article-edit", slug=request.path_params["slug"])
 
 
-async def upload_image(request: Request) -> Response:
-    wants_json = "application/json" in request.headers.get("accept", "")
-    session = await current(request)
-    if session is None and wants_json:
-        raise Problem(401, "your session ended: sign in again (in another tab, to keep what you typed here)")
-    if session is not None and "write" not in session.user.scopes:
-        raise Problem(403, f"{session.user.email} has the {session.user.role} role, which cannot upload")
-    if session is not None and bodies.media_type(request) != "multipart/form-data":
-        check_csrf(await request.form(), session.csrf_token)  # a form without its token is a 403 here as anywhere
+def _typed(form: uploads.UploadForm) -> Draft:
+    """The editor's fields the upload carried, as typed."""
+    return Draft.from_form({name: form.text(name) or "" for name in KEPT_FIELDS if name != "action_url"})
+
+
+async def _typed_text(request: Request) -> dict[str, str]:
+    """Signed out: what the editor's form held, read from the upload as it streams in (the file is not kept)."""
+    async with uploads.received(request.app.state.assets, _fields(request)) as form:
+        await uploads.read(request, form)
+        return {"action_url": _editor_path(request), **asdict(_typed(form))}
+
+
+@signed_in("write", streamed=_typed_text)
+async def upload_image(request: Request, session: Session) -> Response:
+    script = wants_json(request)
     assets: Assets = request.app.state.assets
     async with uploads.received(assets, _fields(request)) as form:
         stopped: InvalidContent | TooLarge | None = None
         try:
             await uploads.read(request, form)
         except (InvalidContent, TooLarge) as exc:  # the fields before the file are read: give them back
-            if wants_json or session is None:
+            if script:
                 raise
             stopped = exc
-        draft = Draft.from_form({name: form.text(name) or "" for name in KEPT_FIELDS if name != "action_url"})
-        if session is None:
-            return await sign_in_again(request, {"action_url": _editor_path(request), **asdict(draft)})
+        draft = _typed(form)
         check_csrf({"csrf": form.text("csrf")}, session.csrf_token)
         alt = form.text("alt") or ""
         try:
@@ -75,13 +82,12 @@ async def upload_image(request: Request) -> Response:
                 raise InvalidContent.at("file", "no file was chosen: choose an image to upload")
             asset, created = await assets.store_upload(form.upload, form.filename, alt or None)
         except (InvalidContent, TooLarge, UnsupportedType) as exc:
-            if wants_json:
+            if script:
                 raise
-            status = 413 if isinstance(exc, TooLarge) else 415 if isinstance(exc, UnsupportedType) else 422
             alert = f"The image was not uploaded: {reasons(exc)}. Your text is as it was, not saved yet."
-            return await _again(request, session, draft, status, alert=alert)
+            return await _again(request, session, draft, status_of(exc), alert=alert)
     markdown = image_markdown(asset, alt)
-    if wants_json:
+    if script:
         return json_response({"markdown": markdown, "asset": asset.model_dump(mode="json")}, 201 if created else 200)
     draft = replace(draft, body=draft.body.rstrip("\n") + ("\n\n" if draft.body.strip() else "") + markdown + "\n")
     notice = "Uploaded: the image is at the end of the Body, not saved yet. Press Save to keep it."
@@ -99,5 +105,5 @@ async def _again(request: Request, session: Session, draft: Draft, status: int, 
 
 routes = [
     Route("/admin/articles/new/upload", upload_image, methods=["POST"]),
-    Route("/admin/articles/{slug}/upload", upload_image, methods=["POST"]),
+    Route("/admin/articles/{slug}/upload", upload_image, methods=["POST"], name="article-upload"),
 ]

@@ -16,6 +16,7 @@ from cms.services.sessions import Session
 from cms.services.webhooks import NewWebhook, WebhookPatch
 from cms.web.admin.render import error_page, page
 from cms.web.admin.session import signed_in
+from cms.web.api.webhooks import target, webhook_id
 from cms.web.http import params
 from cms.web.http.problems import Problem
 
@@ -27,14 +28,6 @@ DONE = {
     "redelivered": "Queued again: it is sent at once (after an attempt under way), with the same webhook-id.",
 }
 DELIVERIES_PER_PAGE = 20
-
-
-def _target(request: Request) -> tuple[bool, webhooks.Resolve]:
-    return request.app.state.settings.webhook_allow_private, request.app.state.webhook_resolve
-
-
-def _webhook_id(request: Request) -> str:
-    return params.server_id(request, "id", "webhook")
 
 
 async def _list_page(request: Request, session: Session, status: int = 200, **context: object) -> Response:
@@ -57,7 +50,7 @@ async def webhook_create(request: Request, session: Session) -> Response:
         if not events:
             raise InvalidContent.at("events", "choose at least one event to send")
         new = NewWebhook.model_validate({"url": url, "events": events})
-        created = await webhooks.create(new, *_target(request))
+        created = await webhooks.create(new, *target(request))
     except (ValidationError, InvalidContent) as exc:
         if isinstance(exc, ValidationError):
             errors = [(error["path"], error["message"]) for error in error_list(exc)]
@@ -70,11 +63,11 @@ async def webhook_create(request: Request, session: Session) -> Response:
 
 async def _change(request: Request, session: Session, done: str) -> Response:
     try:
-        uid = _webhook_id(request)
+        uid = webhook_id(request)
         if done == "deleted":
             await webhooks.delete(uid)
         else:
-            await webhooks.update(uid, WebhookPatch(enabled=done == "enabled"), *_target(request))
+            await webhooks.update(uid, WebhookPatch(enabled=done == "enabled"), *target(request))
     except NotFound as exc:
         return error_page(request, session, 404, "No such webhook", str(exc))
     return RedirectResponse(f"{LIST}?done={done}", status_code=303)
@@ -102,7 +95,7 @@ async def webhook_deliveries(request: Request, session: Session) -> Response:
     except Problem as exc:
         return error_page(request, session, exc.status, "No such page", exc.detail)
     try:
-        uid = _webhook_id(request)
+        uid = webhook_id(request)
         subscription = next((w for w in (await webhooks.list_all()).items if w.id == uid), None)
         if subscription is None:
             raise NotFound(f"no webhook has id {uid!r}")
@@ -119,7 +112,7 @@ async def webhook_deliveries(request: Request, session: Session) -> Response:
 @signed_in("admin")
 async def webhook_redeliver(request: Request, session: Session) -> Response:
     try:
-        uid = _webhook_id(request)
+        uid = webhook_id(request)
         await webhooks.redeliver(uid, params.server_id(request, "delivery", "delivery"))
     except NotFound as exc:
         return error_page(request, session, 404, "No such delivery", str(exc))

@@ -1,14 +1,10 @@
 """Authenticated writes: articles, their sections, publishing. Each route: auth -> parse -> one service call."""
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.core.article import Article, ArticleInput, SectionInput, section_by_anchor
 from cms.core.markdown_in import parse_markdown
-from cms.core.timestamps import Timestamp
 from cms.services import drafts, publishing
 from cms.services.assets import check_images
 from cms.web.http import auth, bodies, params
@@ -29,21 +25,9 @@ from cms.web.openapi.parts import (
     write_errors,
 )
 from cms.web.operations import Operation
+from cms.web.schemas import NewSection, PublishRequest
 
 PRIVATE = "private, no-store"
-
-
-class NewSection(SectionInput):
-    """A section to add; `position` is a 0-based index in the article's sections (absent: last)."""
-
-    position: Annotated[int, Field(ge=0)] | None = None
-
-
-class PublishRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    at: Timestamp | None = None
-    """RFC 3339 with an offset (held in UTC); absent or past means now."""
 
 
 def draft_headers(article: Article) -> dict[str, str]:

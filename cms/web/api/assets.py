@@ -23,14 +23,13 @@ from cms.web.openapi.parts import (
     NO_CONTENT,
     NOT_MODIFIED,
     POSITION,
-    PUBLIC,
     SERVER_ID,
     json_body,
     param,
     problem,
     write_errors,
 )
-from cms.web.operations import Operation
+from cms.web.operations import PUBLIC, Operation
 
 ALT_MAX = 1_000
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -14,7 +14,6 @@ from cms.core.slugs import is_slug
 from cms.services import site
 from cms.services.delivery_cache import DeliveryCache, Entry, Redirect
 from cms.web.api import articles
-from cms.web.api.schemas import SiteInfo
 from cms.web.http import params
 from cms.web.http.caching import cached_response
 from cms.web.http.problems import bad_parameter
@@ -28,16 +27,15 @@ from cms.web.openapi.parts import (
     LOCALE,
     MOVED,
     NO_ARTICLE,
-    OPTIONAL_TOKEN,
     PREVIEW,
-    PUBLIC,
     SLUG,
     any_of,
     formatted,
     json_body,
     problem,
 )
-from cms.web.operations import Kept, Operation, PathParameters
+from cms.web.operations import OPTIONAL_TOKEN, PUBLIC, Kept, Operation, PathParameters
+from cms.web.schemas import SiteInfo
 
 
 async def _published(request: Request, slug: str, locale: str) -> Entry:

@@ -1,4 +1,4 @@
-"""The changes feed `GET /api/v1/changes` and the live stream `GET /api/v1/events` (SPEC §7)."""
+"""The changes feed `GET /api/v1/changes` and the live stream `GET /api/v1/events` (docs/events.md)."""
 
 from collections.abc import AsyncIterator
 
@@ -10,11 +10,10 @@ from cms.core.events import Event, parse_event_id
 from cms.metrics import OPEN_STREAMS
 from cms.services import changes
 from cms.services.changes import CursorAhead, CursorExpired, Reset
-from cms.web.admin import session as admin_session
-from cms.web.http import auth, params
+from cms.web.http import auth, params, sessions
 from cms.web.http.problems import Problem, bad_parameter
-from cms.web.openapi.parts import BAD_QUERY, BAD_TOKEN, OPTIONAL_TOKEN, REF, json_body, param, problem
-from cms.web.operations import Operation
+from cms.web.openapi.parts import BAD_QUERY, BAD_TOKEN, REF, json_body, param, problem
+from cms.web.operations import OPTIONAL_TOKEN, Operation
 
 NO_STORE = "no-store"
 
@@ -55,7 +54,7 @@ async def _may_preview(request: Request) -> bool:
     """A Bearer token decides when there is one; else the editor's session (docs/decisions/0008)."""
     if "authorization" in request.headers:
         return await auth.may(request, "preview")
-    session = await admin_session.current(request)
+    session = await sessions.current(request)
     return session is not None and "preview" in session.user.scopes
 
 

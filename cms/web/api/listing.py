@@ -14,8 +14,8 @@ from cms.web.http import params
 from cms.web.http.caching import cached_response
 from cms.web.http.problems import bad_parameter
 from cms.web.openapi.examples import listing_examples, with_examples
-from cms.web.openapi.parts import CACHED_READ, CURSOR, FIELDS, LIMIT, LOCALE, PUBLIC, any_of, param
-from cms.web.operations import Kept, Operation
+from cms.web.openapi.parts import CACHED_READ, CURSOR, FIELDS, LIMIT, LOCALE, any_of, param
+from cms.web.operations import PUBLIC, Kept, Operation
 
 _TAG = TypeAdapter(Tag)
 

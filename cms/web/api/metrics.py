@@ -5,8 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.metrics import exposition
-from cms.web.openapi.parts import PUBLIC
-from cms.web.operations import Operation
+from cms.web.operations import PUBLIC, Operation
 
 
 async def metrics(request: Request) -> Response:

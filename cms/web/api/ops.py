@@ -5,8 +5,8 @@ from starlette.responses import JSONResponse, Response
 
 from cms.services import health
 from cms.web.http.problems import ProblemResponse
-from cms.web.openapi.parts import PUBLIC, problem
-from cms.web.operations import Operation
+from cms.web.openapi.parts import problem
+from cms.web.operations import PUBLIC, Operation
 
 
 async def healthz(request: Request) -> Response:

@@ -1,30 +1,14 @@
 """API tokens (`admin`): create (the secret is in that answer only), list, revoke."""
 
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.services import tokens
-from cms.services.tokens import TokenInfo
 from cms.web.http import auth, bodies, params
 from cms.web.http.responses import json_response
 from cms.web.openapi.parts import NO_CONTENT, SERVER_ID, json_body, param, problem, request_body, write_errors
 from cms.web.operations import Operation
-
-
-class NewToken(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    name: str = Field(description="1 to 100 printable characters, trimmed")
-    scopes: list[tokens.Scope] = Field(min_length=1)
-
-
-class TokenList(BaseModel):
-    items: list[TokenInfo]
-
-
-class CreatedToken(TokenInfo):
-    token: str = Field(description="The secret: shown in this response only, never again.")
+from cms.web.schemas import CreatedToken, NewToken, TokenList
 
 
 async def create_token(request: Request) -> Response:

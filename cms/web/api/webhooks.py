@@ -23,11 +23,13 @@ from cms.web.operations import Operation
 PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-def _target(request: Request) -> tuple[bool, webhooks.Resolve]:
+def target(request: Request) -> tuple[bool, webhooks.Resolve]:
+    """What a webhook's URL is checked with (CMS_WEBHOOK_ALLOW_PRIVATE, the resolver): here and on the page."""
     return request.app.state.settings.webhook_allow_private, request.app.state.webhook_resolve
 
 
-def _webhook_id(request: Request) -> str:
+def webhook_id(request: Request) -> str:
+    """The `{id}` of the path, parsed as the API and the page both parse it."""
     return params.server_id(request, "id", "webhook")
 
 
@@ -35,7 +37,7 @@ async def create_webhook(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
     new = await bodies.model(request, NewWebhook)
-    created = await webhooks.create(new, *_target(request))
+    created = await webhooks.create(new, *target(request))
     headers = PRIVATE | {"Location": f"/api/v1/webhooks/{created.id}"}
     return json_response(created.model_dump(mode="json"), 201, headers)
 
@@ -49,30 +51,30 @@ async def list_webhooks(request: Request) -> Response:
 async def update_webhook(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    uid = _webhook_id(request)
+    uid = webhook_id(request)
     patch = await bodies.model(request, WebhookPatch)
-    updated = await webhooks.update(uid, patch, *_target(request))
+    updated = await webhooks.update(uid, patch, *target(request))
     return json_response(updated.model_dump(mode="json"), headers=PRIVATE)
 
 
 async def delete_webhook(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    await webhooks.delete(_webhook_id(request))
+    await webhooks.delete(webhook_id(request))
     return Response(status_code=204)
 
 
 async def list_deliveries(request: Request) -> Response:
     await auth.require(request, "admin")
     query = params.query(request, ("limit", "cursor"))
-    page = await webhooks.deliveries(_webhook_id(request), params.limit(query), params.position(query))
+    page = await webhooks.deliveries(webhook_id(request), params.limit(query), params.position(query))
     return json_response(page.model_dump(mode="json"), headers=PRIVATE)
 
 
 async def redeliver(request: Request) -> Response:
     await auth.require(request, "admin")
     params.query(request, ())
-    delivery = await webhooks.redeliver(_webhook_id(request), params.server_id(request, "delivery", "delivery"))
+    delivery = await webhooks.redeliver(webhook_id(request), params.server_id(request, "delivery", "delivery"))
     request.app.state.webhook_dispatcher.wake()  # this worker sends it at once
     return json_response(delivery.model_dump(mode="json"), 202, PRIVATE)
 

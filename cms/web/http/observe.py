@@ -29,8 +29,8 @@ class ObserveRequests:
     """Tags each response with the request id; counts and times requests by method, route template and status; logs
     each as a JSON line.
 
-    Installed outside Starlette's ServerErrorMiddleware, so that even a 500 carries its id and is counted (STACK.md
-    §9).
+    Installed outside Starlette's ServerErrorMiddleware, which answers a 500 outside every middleware of the app, so
+    that even a 500 carries its id and is counted.
     """
 
     def __init__(self, app: ASGIApp, access_log: bool = True, fd: int = STDOUT) -> None:

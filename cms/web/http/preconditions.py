@@ -1,4 +1,4 @@
-"""If-Match on writes: required where SPEC §6 says (428 without it), parsed into the tags it names."""
+"""If-Match on writes: required on PUT, PATCH and section writes (428 without it), parsed into the tags it names."""
 
 from starlette.requests import Request
 

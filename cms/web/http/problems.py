@@ -67,13 +67,19 @@ _STATUS: dict[type[CMSError], int] = {
 }
 
 
+def status_of(exc: CMSError) -> int:
+    """The status a domain error answers, in the API and on the editor's page alike."""
+    return next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+
+
 async def on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
     return ProblemResponse(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
-    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+    assert isinstance(exc, CMSError)
+    status = status_of(exc)
     if isinstance(exc, InvalidContent):
         errors = [{"path": e.path, "message": e.message} for e in exc.errors]
         return ProblemResponse(status, "the content is not valid: see errors", errors=errors)
@@ -108,7 +114,7 @@ async def on_moved(request: Request, exc: Exception) -> Response:
 
 
 def _delivery(request: Request) -> bool:
-    """A published article or section read without `preview=true`: SPEC §6 answers its old slug 301, and every
+    """A published article or section read without `preview=true`: its old slug answers 301, and every
     management request (writes, revisions, previews) 308."""
     route = getattr(request.scope.get("route"), "name", None)
     return route in DELIVERY_ROUTES and request.method == "GET" and request.query_params.get("preview") != "true"

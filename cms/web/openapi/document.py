@@ -16,10 +16,9 @@ from starlette.staticfiles import StaticFiles
 
 import cms
 from cms.web.openapi.headers import HEADERS
-from cms.web.openapi.parts import PUBLIC
 from cms.web.openapi.paths import paths
 from cms.web.openapi.schemas import component_schemas
-from cms.web.operations import Operation
+from cms.web.operations import PUBLIC, Operation
 
 TAGS = [
     ("Delivery", "Public reads: published articles and sections in every format, the listing, the site, the schema."),

@@ -2,7 +2,7 @@
 responses (problems with the status each means).
 
 An operation names every status it can answer; a problem response is always `application/problem+json` with the
-`Problem` schema. `PUBLIC` routes need no token, `OPTIONAL_TOKEN` ones show more to a token, the rest need one.
+`Problem` schema. Who may call an operation (`PUBLIC`, `OPTIONAL_TOKEN`, `TOKEN`) is in cms.web.operations.
 """
 
 from typing import Any
@@ -14,11 +14,6 @@ from cms.core.render import FORMATS
 from cms.core.text import SERVER_ID_PATTERN
 
 REF = "#/components/schemas/"
-
-Security = tuple[dict[str, list[str]], ...]
-PUBLIC: Security = ()
-OPTIONAL_TOKEN: Security = ({}, {"bearer": []})
-TOKEN: Security = ({"bearer": []},)
 
 
 def param(name: str, where: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:

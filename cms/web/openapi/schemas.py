@@ -5,7 +5,7 @@ Four generations, each named so that no two schemas share a title (a client gene
   leaves one out), with blocks always carrying their `id` (the server assigns one before anything is stored);
 - what requests carry (validation); where a model differs from its served form, `Input` is added to its name
   (`Paragraph` is served, `ParagraphInput` accepted);
-- problems and the standard Portable Text nodes (cms.web.api.schemas);
+- problems and the standard Portable Text nodes (cms.web.schemas);
 - the Portable Text custom types (`PortableTextCallout`, …), made from the block models as the renderer writes them:
   `_type` and `_key` instead of `type` and `id`, and fields without a value left out rather than null.
 Then the shapes that only select from those: summaries, `fields=` selections, the Portable Text article and section.
@@ -23,10 +23,19 @@ from cms.core.blocks import BLOCK_TYPES, Heading, List, Paragraph, Quote
 from cms.services.publishing import Publication
 from cms.services.revisions import RevisionDetail, RevisionPage
 from cms.services.webhooks import CreatedWebhook, DeliveryInfo, DeliveryPage, NewWebhook, WebhookList, WebhookPatch
-from cms.web.api.articles import NewSection, PublishRequest
-from cms.web.api.schemas import ChangesPage, PortableTextBlock, Problem, SiteInfo, StreamEvent
-from cms.web.api.tokens import CreatedToken, NewToken, TokenList
 from cms.web.openapi.parts import REF
+from cms.web.schemas import (
+    ChangesPage,
+    CreatedToken,
+    NewSection,
+    NewToken,
+    PortableTextBlock,
+    Problem,
+    PublishRequest,
+    SiteInfo,
+    StreamEvent,
+    TokenList,
+)
 
 SERVED: list[type[BaseModel]] = [
     Article,

@@ -68,7 +68,7 @@ function say(form, role, text) {
   place.append(message);
 }
 
-// Live preview: the saved draft's Preview follows the event stream (SPEC §7) and reloads on each new version.
+// Live preview: the saved draft's Preview follows the event stream (docs/events.md) and reloads on each new version.
 function followPreview(region) {
   if (!region || !window.EventSource) return;
   const id = region.dataset.articleId, shown = Number(region.dataset.version);

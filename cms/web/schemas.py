@@ -1,11 +1,16 @@
-"""Shapes of the API's own responses (beyond the content model), as Pydantic models so OpenAPI is generated."""
+"""Shapes of the API's own request and response bodies (beyond the content model), as Pydantic models: the handlers
+validate and serialise with them, and the OpenAPI document is generated from them (cms/web/openapi/schemas.py)."""
 
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from cms.core.article import SectionInput
 from cms.core.events import TYPES
+from cms.core.timestamps import Timestamp
+from cms.services import tokens
+from cms.services.tokens import TokenInfo
 
 
 class SiteInfo(BaseModel):
@@ -46,7 +51,7 @@ class EventData(BaseModel):
 
 
 class ChangeEvent(BaseModel):
-    """One event of the log (SPEC §7); `id` is opaque and sorts in log order."""
+    """One event of the log (docs/events.md); `id` is opaque and sorts in log order."""
 
     id: str
     type: str
@@ -107,3 +112,31 @@ class PortableTextBlock(BaseModel):
     listItem: Literal["bullet", "number"] | SkipJsonSchema[None] = None
     level: Annotated[int, Field(ge=1)] | SkipJsonSchema[None] = None
     cite: str | SkipJsonSchema[None] = Field(default=None, description="A quote's attribution.")
+
+
+class NewSection(SectionInput):
+    """A section to add; `position` is a 0-based index in the article's sections (absent: last)."""
+
+    position: Annotated[int, Field(ge=0)] | None = None
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    at: Timestamp | None = None
+    """RFC 3339 with an offset (held in UTC); absent or past means now."""
+
+
+class NewToken(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str = Field(description="1 to 100 printable characters, trimmed")
+    scopes: list[tokens.Scope] = Field(min_length=1)
+
+
+class TokenList(BaseModel):
+    items: list[TokenInfo]
+
+
+class CreatedToken(TokenInfo):
+    token: str = Field(description="The secret: shown in this response only, never again.")
