@@ -10,8 +10,8 @@ from cms.config import Settings
 from cms.web.api.index import OPERATIONS
 from cms.web.app import Application, create_app
 from cms.web.http.caching import cached_response
-from cms.web.openapi.parts import NO_ARTICLE, PUBLIC, problem
-from cms.web.operations import Kept, Operation, PathParameters
+from cms.web.openapi.parts import NO_ARTICLE, problem
+from cms.web.operations import PUBLIC, Kept, Operation, PathParameters
 
 teaser_requests: list[str] = []
 """The slugs of the teaser requests that reached its handler (the fast path answers the others)."""
