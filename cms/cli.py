@@ -21,12 +21,13 @@ from cms.config import ConfigError, Settings, database_address, masked
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
-from cms.services import database, seeding, tokens, transfer, users
+from cms.services import database, media, seeding, tokens, transfer, users
 
 EXIT_SETTING = 2
 """A setting cannot work: one line on stderr names it (also typer's status for a wrong option)."""
 EXIT_UNREACHABLE = 3
-"""The database named by CMS_DATABASE_URL cannot be reached: it may come back, so a supervisor may retry."""
+"""The database named by CMS_DATABASE_URL (or the media store of CMS_MEDIA_URL) cannot be reached: it may come back,
+so a supervisor may retry."""
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,7 +36,7 @@ app = typer.Typer(
     "Settings are CMS_* environment variables, documented in README.md (section Configuration); "
     "`cms settings` prints the ones in force. "
     f"Exit status {EXIT_SETTING}: a setting is wrong (one line names it); "
-    f"{EXIT_UNREACHABLE}: the database cannot be reached.",
+    f"{EXIT_UNREACHABLE}: the database or the media store cannot be reached.",
 )
 token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
 app.add_typer(token_app, name="token")
@@ -84,6 +85,28 @@ def _innermost(exc: BaseException) -> str:
     return words
 
 
+def _check_media(settings: Settings) -> None:
+    """A media store that cannot be reached, or refuses its bucket or credentials, is one line, not a traceback."""
+    store = media.open_store(settings.media, settings.s3_endpoint_url or None, settings.s3_region or None)
+
+    async def check() -> None:
+        try:
+            await store.check()
+        finally:
+            await store.close()
+
+    name = f"CMS_MEDIA_URL={settings.media}"
+    try:
+        asyncio.run(check())
+    except media.StoreRefused as exc:
+        err.print(f"[red]configuration error:[/] {name}: {exc}")
+        raise typer.Exit(EXIT_SETTING) from None
+    except CMSError as exc:  # Busy: cannot be reached
+        where = f" at CMS_S3_ENDPOINT_URL={settings.s3_endpoint_url}" if settings.s3_endpoint_url else ""
+        err.print(f"[red]media store unreachable:[/] {name}{where}: {exc}; start the store, or fix the settings")
+        raise typer.Exit(EXIT_UNREACHABLE) from None
+
+
 def _migrate(settings: Settings) -> None:
     with _database_errors(settings):
         database.run_migrations(settings.database_url)
@@ -117,6 +140,7 @@ def serve(
 ) -> None:
     """Serve the API (migrating first, once, before the workers start)."""
     settings = _settings()
+    _check_media(settings)
     _migrate(settings)
     _prepare_metrics_dir()
     if server is HttpServer.granian:

@@ -46,6 +46,11 @@ VARIABLES: dict[str, str] = {
     "CMS_CACHE_MAX_BYTES": "Memory each worker may use to keep published articles ready to serve (default 67108864)",
     "CMS_SESSION_IDLE_MINUTES": "Minutes a signed-in session of the editor's page (/admin) lasts unused (default 720)",
     "CMS_MEDIA_DIR": "Directory of uploaded files and their image variants (default `data/media`, relative to the cwd)",
+    "CMS_MEDIA_URL": "Where uploaded files and variants live: `file:PATH` (default `file:` + CMS_MEDIA_DIR) or "
+    "`s3://BUCKET/PREFIX`, an S3-compatible object store (docs/deployment.md)",
+    "CMS_S3_ENDPOINT_URL": "URL of an S3-compatible store that is not AWS S3, e.g. `http://minio:9000` "
+    "(default empty: AWS); credentials come from the standard AWS variables or credential chain",
+    "CMS_S3_REGION": "Region of the bucket (default empty: AWS_REGION, the AWS configuration, else `us-east-1`)",
     "CMS_MAX_ASSET_BYTES": "Largest upload accepted (default 20971520, 20 MiB)",
     "CMS_MAX_IMAGE_PIXELS": (
         "Largest image accepted, in pixels (width x height), checked before decoding (default 40000000)"
@@ -113,6 +118,10 @@ class Settings:
     access_log: bool = True
     session_idle_minutes: int = 720
     media_dir: str = "data/media"
+    media_url: str = ""
+    """`file:PATH` or `s3://BUCKET/PREFIX`; empty: `file:` + media_dir (see `media`)."""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
     max_asset_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     image_widths: tuple[int, ...] = DEFAULT_IMAGE_WIDTHS
@@ -146,7 +155,9 @@ class Settings:
             cache_max_bytes=_int(env, "CMS_CACHE_MAX_BYTES", cls.cache_max_bytes, 0),
             access_log=_bool(env, "CMS_ACCESS_LOG", cls.access_log),
             session_idle_minutes=_int(env, "CMS_SESSION_IDLE_MINUTES", cls.session_idle_minutes, 1),
-            media_dir=env.get("CMS_MEDIA_DIR", "").strip() or cls.media_dir,
+            **_media(env, env.get("CMS_MEDIA_DIR", "").strip() or cls.media_dir),
+            s3_endpoint_url=_s3_endpoint(env),
+            s3_region=_s3_region(env),
             max_asset_bytes=_int(env, "CMS_MAX_ASSET_BYTES", cls.max_asset_bytes, 1024),
             max_image_pixels=_int(env, "CMS_MAX_IMAGE_PIXELS", cls.max_image_pixels, 1),
             image_widths=_numbers(env, "CMS_IMAGE_WIDTHS", DEFAULT_IMAGE_WIDTHS, MAX_IMAGE_WIDTH),
@@ -161,6 +172,11 @@ class Settings:
                 env, "CMS_REQUEST_HEAD_TIMEOUT_SECONDS", cls.request_head_timeout_seconds, 1, 3600
             ),
         )
+
+    @property
+    def media(self) -> str:
+        """The media store's URL: `file:PATH` or `s3://BUCKET/PREFIX`."""
+        return self.media_url or f"file:{self.media_dir}"
 
     def check_paths(self) -> None:
         """The places on disk the settings name exist: a SQLite file's directory is never made up from a typo.
@@ -269,6 +285,62 @@ def _database_url_problem(url: str) -> str | None:
     if not parts.path.strip("/"):
         return "it names no database: end it with /DATABASE"
     return None
+
+
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_PREFIX = re.compile(r"[A-Za-z0-9._/-]*")
+MEDIA_URL_EXAMPLE = "CMS_MEDIA_URL=file:/var/lib/cms/media or CMS_MEDIA_URL=s3://my-bucket/cms"
+
+
+def _media(env: Mapping[str, str], media_dir: str) -> dict[str, str]:
+    """media_dir and media_url from CMS_MEDIA_URL (which wins) and CMS_MEDIA_DIR."""
+    raw = env.get("CMS_MEDIA_URL", "").strip()
+    if not raw:
+        return {"media_dir": media_dir, "media_url": f"file:{media_dir}"}
+    if raw.startswith("file:"):
+        if not raw.removeprefix("file:"):
+            raise ConfigError(f"CMS_MEDIA_URL has value {raw!r}: file: needs a directory (e.g. {MEDIA_URL_EXAMPLE})")
+        return {"media_dir": raw.removeprefix("file:"), "media_url": raw}
+    if raw.startswith("s3://"):
+        bucket, _, prefix = raw.removeprefix("s3://").partition("/")
+        if not _BUCKET.fullmatch(bucket):
+            raise ConfigError(
+                f"CMS_MEDIA_URL has value {raw!r}: {bucket!r} is not a bucket name (3 to 63 lowercase letters,"
+                " digits, dots and hyphens)"
+            )
+        if not _PREFIX.fullmatch(prefix) or "//" in prefix or ".." in prefix:
+            raise ConfigError(
+                f"CMS_MEDIA_URL has value {raw!r}: the prefix after the bucket may have letters, digits, '.', '_',"
+                " '-' and single '/' only"
+            )
+        return {"media_dir": media_dir, "media_url": raw}
+    raise ConfigError(
+        f"CMS_MEDIA_URL has value {raw!r}: use file:PATH or s3://BUCKET/PREFIX (e.g. {MEDIA_URL_EXAMPLE})"
+    )
+
+
+def _s3_endpoint(env: Mapping[str, str]) -> str:
+    raw = env.get("CMS_S3_ENDPOINT_URL", "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.username:
+        raise ConfigError(
+            f"CMS_S3_ENDPOINT_URL has value {masked('CMS_S3_ENDPOINT_URL', raw)!r}: use http(s)://HOST[:PORT]"
+            " without credentials (e.g. CMS_S3_ENDPOINT_URL=http://minio:9000)"
+        )
+    return raw
+
+
+def _s3_region(env: Mapping[str, str]) -> str:
+    raw = env.get("CMS_S3_REGION", "").strip()
+    if raw and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw):
+        raise ConfigError(f"CMS_S3_REGION has value {raw!r}: use a region name such as us-east-1, auto or eu-central-1")
+    return raw
 
 
 _ORIGIN = re.compile(r"https?://[^/?#@\s]+")  # scheme://host[:port], as a browser sends it in `Origin`

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import errno
 import hashlib
+import logging
 import math
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -62,6 +63,7 @@ _EXIF_ORIENTATION = 0x0112
 # moment Pillow's own guard would, with the configured limit and a message naming the size. Variants are only
 # made of images that passed it.
 Image.MAX_IMAGE_PIXELS = None
+log = logging.getLogger(__name__)
 
 
 def original_key(sha256: str) -> str:
@@ -162,6 +164,7 @@ class Assets:
         self._known: OrderedDict[str, Asset] = OrderedDict()
         self._running = 0
         self._making: dict[str, asyncio.Event] = {}
+        self._made: set[str] = set()
 
     def upload(self) -> Upload:
         return Upload(self.store, self.max_bytes)
@@ -179,7 +182,7 @@ class Assets:
         if mime in IMAGE_TYPES:
             inspection = await asyncio.to_thread(_inspect, upload.path, mime, self.max_pixels)
         with media_space():
-            self.store.put(original_key(upload.sha256), upload.path)
+            await self.store.put(original_key(upload.sha256), upload.path)
         new = rows.NewAsset(
             uid=asset_id(upload.sha256),
             sha256=upload.sha256,
@@ -217,9 +220,11 @@ class Assets:
         for event in events:
             if event.type == ASSET_DELETED:
                 self._known.pop(str(event.subject()["id"]), None)
+                self._made = {key for key in self._made if key[3:35] != event.subject()["id"]}
 
     def on_reset(self) -> None:
         self._known.clear()
+        self._made.clear()
 
     async def page(self, limit: int, before: int | None) -> AssetPage:
         items, after = await rows.page(limit, before)
@@ -233,12 +238,18 @@ class Assets:
         async with event_log.transaction() as events:
             await rows.delete(uid)
             events.append(NewEvent(ASSET_DELETED, event_data(asset)))
-        self.store.delete(f"{asset.sha256[:2]}/{asset.sha256}")
+        self._made = {key for key in self._made if not key.startswith(f"{asset.sha256[:2]}/{asset.sha256}/")}
+        try:
+            await self.store.delete(f"{asset.sha256[:2]}/{asset.sha256}")
+        except Busy as exc:  # the asset is gone (the answer says so); its files stay, unreachable by any URL
+            log.warning("asset %s deleted, but its files stay in the media store: %s", uid, exc)
 
     async def variant(self, asset: Asset, variant: Variant) -> str:
         """The key of the variant, made now if it was not made before. Busy when `jobs` are being made already."""
         key = variant_key(asset.sha256, variant)
-        while not self.store.exists(key):
+        if key in self._made:
+            return key
+        while not await self.store.exists(key):
             if (making := self._making.get(key)) is not None:
                 await making.wait()  # the same variant, asked for twice at once, is made once
                 continue
@@ -247,7 +258,14 @@ class Assets:
                 raise Busy("every image worker is busy making variants: retry in a moment")
             with media_space():
                 await self._make(asset, variant, key)
+        self._remember(key)
         return key
+
+    def _remember(self, key: str) -> None:
+        """A variant known to be stored is not looked up again (a HEAD on an object store) by this worker."""
+        self._made.add(key)
+        if len(self._made) > 100_000:
+            self._made.clear()
 
     async def _make(self, asset: Asset, variant: Variant, key: str) -> None:
         self._running += 1
@@ -260,7 +278,7 @@ class Assets:
             done.set()
 
         # Shielded: a client that goes away does not free the slot while its thread still works.
-        job = asyncio.ensure_future(asyncio.to_thread(_make_variant, self.store, asset.sha256, variant, key))
+        job = asyncio.ensure_future(_make_variant(self.store, asset.sha256, variant, key))
         job.add_done_callback(finished)
         await asyncio.shield(job)
 
@@ -391,9 +409,19 @@ def _rgb_rows(image: Image.Image) -> list[list[Any]]:
     return [pixels[row * width : (row + 1) * width] for row in range(rgb.height)]
 
 
-def _make_variant(store: MediaStore, sha256: str, variant: Variant, key: str) -> None:
+async def _make_variant(store: MediaStore, sha256: str, variant: Variant, key: str) -> None:
     """Decode, resize and encode in a worker thread, then store: the event loop never waits for pixels."""
-    with store.open(original_key(sha256)) as source, Image.open(source) as image:
+    output = store.spool()
+    try:
+        async with store.local(original_key(sha256)) as source:
+            await asyncio.to_thread(_render_variant, source, variant, output)
+        await store.put(key, Path(output.name))
+    finally:
+        Path(output.name).unlink(missing_ok=True)
+
+
+def _render_variant(source: Path, variant: Variant, output: BinaryIO) -> None:
+    with Image.open(source) as image:
         orientation = image.getexif().get(_EXIF_ORIENTATION)
         reduced = _decoded_small(image, variant, orientation)
     shown = _transposed(reduced, orientation)
@@ -404,14 +432,9 @@ def _make_variant(store: MediaStore, sha256: str, variant: Variant, key: str) ->
         resized = ImageOps.fit(frame, size, Image.Resampling.LANCZOS)
     else:
         resized = frame.resize(size, Image.Resampling.LANCZOS) if frame.size != size else frame
-    output = store.spool()
-    try:
-        with output:
-            options = {"quality": variant.quality} if variant.quality is not None else {}
-            resized.save(output, format=PILLOW_FORMATS[variant.mime], **options)
-        store.put(key, Path(output.name))
-    finally:
-        Path(output.name).unlink(missing_ok=True)
+    with output:
+        options = {"quality": variant.quality} if variant.quality is not None else {}
+        resized.save(output, format=PILLOW_FORMATS[variant.mime], **options)
 
 
 REDUCING_GAP = 3

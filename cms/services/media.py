@@ -1,5 +1,21 @@
-"""Where asset bytes live: the storage interface and its local-directory implementation, for the app to wire."""
+"""Where asset bytes live: the store that CMS_MEDIA_URL names, for the app and the CLI to open.
 
-from cms.storage.media import LocalMediaStore
+`file:PATH` is a local directory (LocalMediaStore); `s3://BUCKET/PREFIX` an S3-compatible object store
+(S3MediaStore), at CMS_S3_ENDPOINT_URL when it is not AWS's, with credentials from the standard AWS variables.
+"""
 
-__all__ = ["LocalMediaStore"]
+from pathlib import Path
+
+from cms.storage.media import LocalMediaStore, MediaStore, StoreRefused
+from cms.storage.s3 import S3MediaStore
+
+__all__ = ["LocalMediaStore", "MediaStore", "S3MediaStore", "StoreRefused", "open_store"]
+
+
+def open_store(media_url: str, endpoint_url: str | None = None, region: str | None = None) -> MediaStore:
+    """The store of a media URL that the settings validated (`file:PATH` or `s3://BUCKET/PREFIX`)."""
+    if media_url.startswith("s3://"):
+        bucket, _, prefix = media_url.removeprefix("s3://").partition("/")
+        prefix = prefix.strip("/")
+        return S3MediaStore(bucket, f"{prefix}/" if prefix else "", endpoint_url, region)
+    return LocalMediaStore(Path(media_url.removeprefix("file:")))

@@ -17,7 +17,7 @@ from cms.services import database, event_log, publishing, webhooks
 from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
-from cms.services.media import LocalMediaStore
+from cms.services.media import open_store
 from cms.web import admin
 from cms.web.api import assets
 from cms.web.api.index import OPERATIONS
@@ -93,6 +93,7 @@ def create_app(
             finally:
                 stop.set()
                 await asyncio.gather(*background)
+                await app.state.assets.store.close()
                 if webhook_client is None:
                     await client.aclose()
 
@@ -118,7 +119,7 @@ def create_app(
     app.state.formats = formats(settings.image_widths)
     app.state.prepared_files = assets.PreparedFiles()
     app.state.assets = Assets(
-        LocalMediaStore(settings.media_dir),
+        open_store(settings.media, settings.s3_endpoint_url or None, settings.s3_region or None),
         max_bytes=settings.max_asset_bytes,
         max_pixels=settings.max_image_pixels,
         jobs=settings.image_jobs,

@@ -2,17 +2,16 @@
 
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from typing import BinaryIO
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from cms.core.assets import EXTENSIONS, FORMATS, IMAGE_TYPES, Asset, Fit, Variant, variant
-from cms.core.errors import InvalidContent, NotFound
+from cms.core.errors import Busy, InvalidContent, NotFound
 from cms.core.events import ASSET_DELETED, Event
 from cms.core.numbers import whole_number
 from cms.services.assets import Assets, original_key
+from cms.services.media import MediaStore
 from cms.web.http import auth, params, uploads
 from cms.web.http.caching import PreparedResponse, etag_matches
 from cms.web.http.problems import bad_parameter
@@ -140,7 +139,7 @@ async def serve_asset(request: Request) -> Response:
     """The file, or a variant of an image: immutable, with a strong ETag, `Range` and headers that forbid running it."""
     assets = _assets(request)
     kept = _prepared(request).get(request)
-    if kept is not None and "range" not in request.headers and assets.store.exists(kept.key):
+    if kept is not None and "range" not in request.headers and await _still_stored(assets, kept.key):
         return kept.not_modified if etag_matches(request.headers.get("if-none-match"), kept.etag) else kept.ok
     asset = await assets.get(params.server_id(request, "id", "asset"))
     if request.path_params["filename"] != asset.filename:
@@ -168,10 +167,9 @@ async def serve_asset(request: Request) -> Response:
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     try:
-        file = assets.store.open(key)
+        response = await _file_response(request, assets.store, key, mime, headers)
     except FileNotFoundError:  # deleted since this worker read its row: the log tells it so in a moment
         raise NotFound(f"no asset has id {asset.id!r}") from None
-    response = _file_response(request, file, mime, headers)
     if response.status_code == 200 and not isinstance(response, StreamingResponse) and "range" not in request.headers:
         not_modified = {k: v for k, v in headers.items() if k not in ("Content-Length", "Accept-Ranges")}
         _prepared(request).keep(
@@ -230,13 +228,20 @@ def _one_of(query: dict[str, str], name: str, allowed: tuple[int, ...], what: st
     return number
 
 
-def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[str, str]) -> Response:
-    size = file.seek(0, 2)
+async def _still_stored(assets: Assets, key: str) -> bool:
+    """A kept file is served while the store has it; while the store cannot be reached, too (it never changes)."""
+    try:
+        return await assets.store.exists(key)
+    except Busy:
+        return True
+
+
+async def _file_response(request: Request, store: MediaStore, key: str, mime: str, headers: dict[str, str]) -> Response:
+    size = await store.size(key)
     start, end = 0, size - 1
     status = 200
     if (wanted := _range(request, size, headers["ETag"])) is not None:
         if wanted == (-1, -1):
-            file.close()
             headers["Content-Range"] = f"bytes */{size}"
             return Response(status_code=416, headers=headers)
         start, end = wanted
@@ -244,21 +249,10 @@ def _file_response(request: Request, file: BinaryIO, mime: str, headers: dict[st
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     length = end - start + 1
     headers["Content-Length"] = str(length)
-    file.seek(start)
     if length <= SMALL_FILE:
-        with file:
-            return Response(file.read(length), status_code=status, headers=headers, media_type=mime)
-    return StreamingResponse(_chunks(file, length), status_code=status, headers=headers, media_type=mime)
-
-
-async def _chunks(file: BinaryIO, length: int) -> AsyncIterator[bytes]:
-    with file:
-        while length > 0:
-            chunk = file.read(min(SMALL_FILE, length))
-            if not chunk:
-                return
-            length -= len(chunk)
-            yield chunk
+        body = b"".join([chunk async for chunk in store.read(key, start, length)])
+        return Response(body, status_code=status, headers=headers, media_type=mime)
+    return StreamingResponse(store.read(key, start, length), status_code=status, headers=headers, media_type=mime)
 
 
 def _range(request: Request, size: int, etag: str) -> tuple[int, int] | None:
