@@ -24,6 +24,7 @@ from cms.services import tokens
 from cms.services.delivery_cache import DeliveryCache
 from cms.storage import db
 from cms.web.app import Application, create_app
+from tests.media import media_fields
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
 TABLES = (
@@ -96,9 +97,21 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
     asyncio.run(truncate())
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of a module marked `media_stores` run with each media store: `[file]` and `[s3]` (tests/media.py)."""
+    if "media" in metafunc.fixturenames and metafunc.definition.get_closest_marker("media_stores"):
+        metafunc.parametrize("media", ["file", "s3"], indirect=True)
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"))
+def media(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The Settings fields of the media store: a local directory, or (`[s3]`) a prefix of its own in a bucket."""
+    return media_fields(getattr(request, "param", "file"), tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def settings(database_url: str, media: dict[str, Any]) -> Settings:
+    return Settings(database_url=database_url, **media)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The editor's "Upload image": the asset stored as by the API, its Markdown given back or put into the Body."""
 
 import re
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -11,13 +11,15 @@ from tests.admin.conftest import csrf_of
 from tests.admin.test_editor import BODY, form_of, new_article
 from tests.web.images import PDF, SVG_WITH_SCRIPT, image
 
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
+
 JSON = {"Accept": "application/json"}
 LIMIT = 64 * 1024
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"), max_asset_bytes=LIMIT)
+def settings(database_url: str, media: dict[str, Any]) -> Settings:
+    return Settings(database_url=database_url, **media, max_asset_bytes=LIMIT)
 
 
 def body_of(page: httpx.Response) -> str:

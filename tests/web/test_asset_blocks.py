@@ -10,6 +10,8 @@ from cms.services.transfer import export_lines, restore
 from cms.storage.models import Article
 from tests.web.images import PDF, image
 
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
+
 
 @pytest.fixture
 async def photo(client: httpx.AsyncClient, editor: dict[str, str]) -> dict[str, Any]:

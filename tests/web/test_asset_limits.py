@@ -1,19 +1,22 @@
 """CMS_MAX_ASSET_BYTES: counted while the upload streams in; over it 413, and nothing is kept anywhere."""
 
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from cms.config import Settings
+from tests.media import stored
 from tests.web.images import image
-from tests.web.test_asset_uploads import files_in, problem
+from tests.web.test_asset_uploads import problem
+
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"), max_asset_bytes=64 * 1024)
+def settings(database_url: str, media: dict[str, Any]) -> Settings:
+    return Settings(database_url=database_url, **media, max_asset_bytes=64 * 1024)
 
 
 async def test_an_upload_one_byte_over_the_limit_answers_413_and_leaves_no_file(
@@ -25,7 +28,7 @@ async def test_an_upload_one_byte_over_the_limit_answers_413_and_leaves_no_file(
 
     assert response.status_code == 413
     assert response.json() == problem(413, "the upload is larger than the limit of 65536 bytes (CMS_MAX_ASSET_BYTES)")
-    assert files_in(Path(settings.media_dir)) == []
+    assert await stored(settings) == []
 
 
 async def test_a_chunked_upload_over_the_limit_answers_413_and_leaves_no_file(
@@ -44,7 +47,7 @@ async def test_a_chunked_upload_over_the_limit_answers_413_and_leaves_no_file(
 
     assert response.status_code == 413
     assert "content-length" not in response.request.headers
-    assert files_in(Path(settings.media_dir)) == []
+    assert await stored(settings) == []
 
 
 async def test_a_declared_length_over_the_limit_answers_413_before_the_body_is_read(

@@ -1,13 +1,15 @@
 """GET /api/v1/assets (newest first, by cursor) and DELETE /api/v1/assets/{id}."""
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import httpx
+import pytest
 
 from cms.config import Settings
+from tests.media import stored
 from tests.web.images import image
-from tests.web.test_asset_uploads import files_in
+
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
 
 
 async def _upload(client: httpx.AsyncClient, editor: dict[str, str], data: bytes) -> dict[str, object]:
@@ -60,7 +62,7 @@ async def test_deleting_an_unused_asset_answers_204_and_removes_its_files(
     assert response.status_code == 204
     assert (await client.get(str(asset["url"]))).status_code == 404
     assert (await client.get("/api/v1/assets", headers=editor)).json()["items"] == []
-    assert files_in(Path(settings.media_dir)) == []
+    assert await stored(settings) == []
 
 
 async def test_deleting_an_unknown_asset_answers_404(client: httpx.AsyncClient, editor: dict[str, str]):

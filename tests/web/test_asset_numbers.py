@@ -8,6 +8,8 @@ import pytest
 
 from tests.web.images import image
 
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
+
 HUGE = "9" * 5000
 """A number past every limit, and past the length Python's int() parses."""
 HUGE_SHOWN = "'" + "9" * 40 + "…'"

@@ -7,6 +7,8 @@ import pytest
 
 from tests.web.images import PDF, image
 
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
+
 
 @pytest.fixture
 async def png(client: httpx.AsyncClient, editor: dict[str, str]) -> dict[str, Any]:

@@ -4,14 +4,16 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from cms.config import Settings
+from tests.media import stored
 from tests.web.images import EXE, HTML, PDF, SVG_WITH_SCRIPT, gif_javascript_polyglot, image, png_claiming
+
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
 
 Upload = Callable[..., Awaitable[httpx.Response]]
 
@@ -24,10 +26,6 @@ def upload(client: httpx.AsyncClient, editor: dict[str, str]) -> Upload:
         return await client.post("/api/v1/assets", files={"file": (name, data, declared)}, data=fields, headers=editor)
 
     return upload
-
-
-def files_in(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.rglob("*") if path.is_file())
 
 
 def problem(status: int, detail: str, **extra: Any) -> dict[str, Any]:
@@ -143,7 +141,7 @@ async def test_an_image_that_does_not_decode_answers_422_and_keeps_nothing(uploa
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "file"
-    assert files_in(Path(settings.media_dir)) == []
+    assert await stored(settings) == []
 
 
 async def test_the_gif_javascript_polyglot_is_served_as_an_image_a_browser_never_runs(
@@ -219,7 +217,7 @@ async def test_a_multipart_body_without_its_closing_boundary_answers_400_and_kee
     assert response.json() == problem(
         400, "the multipart/form-data body ends before its closing boundary: send it whole"
     )
-    assert files_in(Path(settings.media_dir)) == []
+    assert await stored(settings) == []
 
 
 async def test_an_upload_needs_the_write_scope(client: httpx.AsyncClient, token: Callable[..., Awaitable[str]]):

@@ -2,8 +2,6 @@
 from short lists, so an asset never has more than `max_variants(widths, qualities)` files beside its original."""
 
 import itertools
-import os
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +11,10 @@ from cms.config import ConfigError, Settings
 from cms.core.assets import DEFAULT_IMAGE_QUALITIES, DEFAULT_IMAGE_WIDTHS, max_variants
 from cms.web.api.assets import PreparedFiles
 from cms.web.app import Application
+from tests.media import variant_versions
 from tests.web.images import image
+
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
 
 WIDTHS = (320, 640)
 QUALITIES = (50,)
@@ -21,10 +22,8 @@ QUALITIES = (50,)
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url, media_dir=str(tmp_path / "media"), image_widths=WIDTHS, image_qualities=QUALITIES
-    )
+def settings(database_url: str, media: dict[str, Any]) -> Settings:
+    return Settings(database_url=database_url, **media, image_widths=WIDTHS, image_qualities=QUALITIES)
 
 
 async def _upload(client: httpx.AsyncClient, editor: dict[str, str], data: bytes, name: str) -> dict[str, Any]:
@@ -33,10 +32,9 @@ async def _upload(client: httpx.AsyncClient, editor: dict[str, str], data: bytes
     return dict(response.json())
 
 
-def variant_files(settings: Settings, asset: dict[str, Any]) -> dict[str, int]:
-    """The files beside the original, by name, with the time each was last written."""
-    folder = Path(settings.media_dir) / asset["sha256"][:2] / asset["sha256"]
-    return {path.name: os.stat(path).st_mtime_ns for path in folder.iterdir() if path.name != "original"}
+async def variant_files(settings: Settings, asset: dict[str, Any]) -> dict[str, Any]:
+    """The files beside the original, by name, with what changes when one is written again."""
+    return await variant_versions(settings, asset["sha256"])
 
 
 def _near_each(allowed: tuple[int, ...]) -> list[int]:
@@ -65,7 +63,7 @@ async def test_every_value_outside_the_allowed_set_answers_400_naming_the_parame
         answers[str(query)] = (response.status_code, response.json()["parameter"])
 
     assert set(answers.values()) == {(400, parameter)}
-    assert variant_files(settings, photo) == {}
+    assert await variant_files(settings, photo) == {}
 
 
 async def test_the_allowed_values_make_a_file_each_and_a_repeated_request_reuses_it(
@@ -76,12 +74,12 @@ async def test_the_allowed_values_make_a_file_each_and_a_repeated_request_reuses
     queries = [{"w": w, "h": 320, "fit": "cover", "fm": "webp", "q": q} for w in WIDTHS for q in QUALITIES]
 
     first = [(await client.get(photo["url"], params=query)).status_code for query in queries]
-    made = variant_files(settings, photo)
+    made = await variant_files(settings, photo)
     again = [(await client.get(photo["url"], params=query)).status_code for query in queries]
 
     assert first == again == [200] * len(queries)
     assert len(made) == len(queries)
-    assert variant_files(settings, photo) == made
+    assert await variant_files(settings, photo) == made
 
 
 def _every_query(widths: tuple[int, ...], qualities: tuple[int, ...]) -> list[dict[str, str]]:
@@ -105,7 +103,7 @@ async def test_every_allowed_request_together_makes_no_more_files_than_the_docum
     statuses = {(await client.get(gif["url"], params=query)).status_code for query in _every_query(WIDTHS, QUALITIES)}
 
     assert statuses == {200, 400}
-    assert 0 < len(variant_files(settings, gif)) <= max_variants(WIDTHS, QUALITIES) == 72
+    assert 0 < len(await variant_files(settings, gif)) <= max_variants(WIDTHS, QUALITIES) == 72
 
 
 def test_the_documented_bound_for_the_default_settings_is_686_files():

@@ -3,7 +3,6 @@
 import asyncio
 import io
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,8 +11,11 @@ from PIL import Image
 
 from cms.config import Settings
 from cms.core.assets import DEFAULT_IMAGE_WIDTHS
+from tests.media import stored
 from tests.web.images import PDF, image
 from tests.web.test_metrics import _samples
+
+pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
 
 
 async def _upload(client: httpx.AsyncClient, editor: dict[str, str], data: bytes, name: str) -> dict[str, Any]:
@@ -111,8 +113,10 @@ async def test_a_variant_is_kept_beside_the_original_and_served_again_unchanged(
     assert again.content == first.content
     assert again.headers["etag"] == first.headers["etag"] == f'"{photo["id"]}-w640-h427-contain-q75.webp"'
     assert again.headers["cache-control"] == "public, max-age=31536000, immutable"
-    stored = sorted(path.name for path in (Path(settings.media_dir) / photo["sha256"][:2] / photo["sha256"]).iterdir())
-    assert stored == ["original", "w640-h427-contain-q75.webp"]
+    kept = await stored(settings)
+    assert kept == [
+        f"{photo['sha256'][:2]}/{photo['sha256']}/{name}" for name in ("original", "w640-h427-contain-q75.webp")
+    ]
 
 
 async def test_widths_above_the_original_share_one_stored_variant(client: httpx.AsyncClient, photo: dict[str, Any]):
