@@ -95,15 +95,17 @@ def _check_media(settings: Settings) -> None:
         finally:
             await store.close()
 
-    name = f"CMS_MEDIA_URL={settings.media}"
+    endpoint = settings.s3_endpoint_url
+    name = f"CMS_MEDIA_URL={settings.media}" + (f" at CMS_S3_ENDPOINT_URL={endpoint}" if endpoint else "")
     try:
         asyncio.run(check())
     except media.StoreRefused as exc:
         err.print(f"[red]configuration error:[/] {name}: {exc}")
         raise typer.Exit(EXIT_SETTING) from None
-    except CMSError as exc:  # Busy: cannot be reached
-        where = f" at CMS_S3_ENDPOINT_URL={settings.s3_endpoint_url}" if settings.s3_endpoint_url else ""
-        err.print(f"[red]media store unreachable:[/] {name}{where}: {exc}; start the store, or fix the settings")
+    except CMSError:  # Busy: no answer, or a 5xx one
+        err.print(
+            f"[red]media store unreachable:[/] {name}: it cannot be reached; start the store, or fix the settings"
+        )
         raise typer.Exit(EXIT_UNREACHABLE) from None
 
 

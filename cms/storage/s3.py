@@ -32,6 +32,7 @@ PART_SIZE = 8 * 1024 * 1024
 """Memory per upload above the threshold: one part (S3's smallest part is 5 MiB)."""
 DEFAULT_REGION = "us-east-1"
 _GONE = {"404", "NoSuchKey", "NotFound"}
+UNREACHABLE = "the media store cannot be reached: retry in a moment"
 
 
 def _client_config() -> Config:
@@ -73,11 +74,6 @@ class S3MediaStore:
         self._credentials = credentials or {}
         self._stack: contextlib.AsyncExitStack | None = None
         self._client: Any = None
-
-    @property
-    def where(self) -> str:
-        at = f" at {self.endpoint_url}" if self.endpoint_url else ""
-        return f"s3://{self.bucket}/{self.prefix}{at}"
 
     async def _s3(self) -> Any:
         if self._client is None:
@@ -213,11 +209,11 @@ class S3MediaStore:
                 if status >= 500:
                     raise
                 if _code(exc) in _GONE:
-                    raise StoreRefused(f"{self.where}: the bucket {self.bucket!r} does not exist") from None
-                raise StoreRefused(f"{self.where}: the store refused our credentials for it ({_code(exc)})") from None
+                    raise StoreRefused(f"the bucket {self.bucket!r} does not exist") from None
+                raise StoreRefused(f"the store refused the credentials for the bucket ({_code(exc)})") from None
             except NoCredentialsError:
-                found = "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile"
-                raise StoreRefused(f"{self.where}: {found}") from None
+                missing = "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile"
+                raise StoreRefused(missing) from None
 
 
 def _code(exc: ClientError) -> str:
@@ -231,8 +227,8 @@ def _unavailable(store: S3MediaStore) -> Any:
         yield
     except NoCredentialsError:
         raise
-    except BotoCoreError as exc:
-        raise Busy(f"the media store cannot be reached: retry in a moment ({type(exc).__name__})") from None
+    except BotoCoreError:
+        raise Busy(UNREACHABLE) from None
     except ClientError as exc:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if status >= 500 or status == 0:
@@ -241,4 +237,4 @@ def _unavailable(store: S3MediaStore) -> Any:
     except OSError as exc:  # the connection reset under a streamed body
         if isinstance(exc, FileNotFoundError):
             raise
-        raise Busy(f"the media store cannot be reached: retry in a moment ({type(exc).__name__})") from None
+        raise Busy(UNREACHABLE) from None

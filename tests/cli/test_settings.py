@@ -40,6 +40,12 @@ def cms(*args: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[s
         ("CMS_CORS_ORIGINS", "www.example.org", "use comma-separated origins, scheme://host[:port] without a path, or `*` for any (e.g. CMS_CORS_ORIGINS=https://www.example.org,http://localhost:3000)"),  # noqa: E501
         ("CMS_IMAGE_WIDTHS", "small,large", "use comma-separated whole numbers from 1 to 10000 (e.g. CMS_IMAGE_WIDTHS=320,640,960,1280,1920,2560)"),  # noqa: E501
         ("CMS_DEFAULT_LOCALE", "english!", "use a language tag such as 'en' or 'pt-BR'"),
+        ("CMS_MEDIA_URL", "/var/media", "use file:PATH or s3://BUCKET/PREFIX (e.g. CMS_MEDIA_URL=file:/var/lib/cms/media or CMS_MEDIA_URL=s3://my-bucket/cms)"),  # noqa: E501
+        ("CMS_MEDIA_URL", "file:", "file: needs a directory (e.g. CMS_MEDIA_URL=file:/var/lib/cms/media or CMS_MEDIA_URL=s3://my-bucket/cms)"),
+        ("CMS_MEDIA_URL", "s3://My_Bucket/cms", "'My_Bucket' is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"),  # noqa: E501
+        ("CMS_MEDIA_URL", "s3://media/../cms", "the prefix after the bucket may have letters, digits, '.', '_', '-' and single '/' only"),  # noqa: E501
+        ("CMS_S3_ENDPOINT_URL", "minio:9000", "use http(s)://HOST[:PORT] without credentials (e.g. CMS_S3_ENDPOINT_URL=http://minio:9000)"),
+        ("CMS_S3_REGION", "US East", "use a region name such as us-east-1, auto or eu-central-1"),
     ],
     ids=lambda value: value[:40] if isinstance(value, str) else None,
 )  # fmt: skip
@@ -101,6 +107,26 @@ def test_an_unreachable_database_is_one_line_naming_it_with_the_password_masked_
     )
 
 
+def test_cms_media_dir_alone_still_names_the_media_directory(tmp_path):
+    result = cms("settings", cwd=tmp_path, CMS_MEDIA_DIR="/srv/media")
+
+    assert "CMS_MEDIA_URL=file:/srv/media" in result.stdout.splitlines()
+
+
+def test_serve_refuses_to_start_with_one_line_and_exit_3_when_the_media_store_cannot_be_reached(tmp_path):
+    port = free_port()  # nothing listens there
+    endpoint = f"http://127.0.0.1:{port}"
+    aws = {"AWS_ACCESS_KEY_ID": "cms:tester", "AWS_SECRET_ACCESS_KEY": "secret"}
+
+    result = cms("serve", cwd=tmp_path, CMS_MEDIA_URL="s3://media/cms", CMS_S3_ENDPOINT_URL=endpoint, **aws)
+
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"media store unreachable: CMS_MEDIA_URL=s3://media/cms at CMS_S3_ENDPOINT_URL={endpoint}: it cannot be"
+        " reached; start the store, or fix the settings\n"
+    )
+
+
 def test_a_file_that_is_not_a_sqlite_database_is_a_setting_error(tmp_path):
     (tmp_path / "notes.txt").write_text("not a database, " * 100)
 
@@ -146,6 +172,7 @@ def test_cms_settings_prints_every_setting_in_force_with_passwords_masked(tmp_pa
     assert "CMS_MAX_BODY_BYTES=4096" in lines
     assert "CMS_IMAGE_WIDTHS=320,640,960,1280,1920,2560" in lines
     assert "CMS_WEBHOOK_ALLOW_PRIVATE=false" in lines
+    assert "CMS_MEDIA_URL=file:data/media" in lines
     assert "s3cret" not in result.stdout and "an0ther" not in result.stdout
 
 
