@@ -12,10 +12,15 @@ from cms.storage.s3 import S3MediaStore
 __all__ = ["LocalMediaStore", "MediaStore", "S3MediaStore", "StoreRefused", "open_store"]
 
 
-def open_store(media_url: str, endpoint_url: str | None = None, region: str | None = None) -> MediaStore:
-    """The store of a media URL that the settings validated (`file:PATH` or `s3://BUCKET/PREFIX`)."""
+def open_store(
+    media_url: str, endpoint_url: str | None = None, region: str | None = None, temporary: Path | None = None
+) -> MediaStore:
+    """The store of a media URL that the settings validated (`file:PATH` or `s3://BUCKET/PREFIX`).
+
+    An S3 store keeps the files being uploaded or made in `temporary` (a local directory) until they are sent.
+    """
     if media_url.startswith("s3://"):
         bucket, _, prefix = media_url.removeprefix("s3://").partition("/")
         prefix = prefix.strip("/")
-        return S3MediaStore(bucket, f"{prefix}/" if prefix else "", endpoint_url, region)
+        return S3MediaStore(bucket, f"{prefix}/" if prefix else "", endpoint_url, region, temporary)
     return LocalMediaStore(Path(media_url.removeprefix("file:")))

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import httpx
 import orjson
@@ -119,7 +120,12 @@ def create_app(
     app.state.formats = formats(settings.image_widths)
     app.state.prepared_files = assets.PreparedFiles()
     app.state.assets = Assets(
-        open_store(settings.media, settings.s3_endpoint_url or None, settings.s3_region or None),
+        open_store(
+            settings.media,
+            settings.s3_endpoint_url or None,
+            settings.s3_region or None,
+            Path(settings.media_dir) / ".tmp",
+        ),
         max_bytes=settings.max_asset_bytes,
         max_pixels=settings.max_image_pixels,
         jobs=settings.image_jobs,
