@@ -119,7 +119,7 @@ class Settings:
     session_idle_minutes: int = 720
     media_dir: str = "data/media"
     media_url: str = ""
-    """`file:PATH` or `s3://BUCKET/PREFIX`; empty: `file:` + media_dir (see `media`)."""
+    """`s3://BUCKET/PREFIX`; empty: the directory media_dir (see `media`)."""
     s3_endpoint_url: str = ""
     s3_region: str = ""
     max_asset_bytes: int = 20 * 1024 * 1024
@@ -196,7 +196,11 @@ class Settings:
 
     def in_force(self) -> dict[str, str]:
         """Every CMS_* variable with the value in force, as it would be written, passwords and secrets masked."""
-        return {name: masked(name, _written(getattr(self, name.removeprefix("CMS_").lower()))) for name in VARIABLES}
+        value = {"CMS_MEDIA_URL": self.media}
+        return {
+            name: masked(name, _written(value.get(name, getattr(self, name.removeprefix("CMS_").lower()))))
+            for name in VARIABLES
+        }
 
 
 def _written(value: object) -> str:
@@ -296,11 +300,11 @@ def _media(env: Mapping[str, str], media_dir: str) -> dict[str, str]:
     """media_dir and media_url from CMS_MEDIA_URL (which wins) and CMS_MEDIA_DIR."""
     raw = env.get("CMS_MEDIA_URL", "").strip()
     if not raw:
-        return {"media_dir": media_dir, "media_url": f"file:{media_dir}"}
+        return {"media_dir": media_dir}
     if raw.startswith("file:"):
         if not raw.removeprefix("file:"):
             raise ConfigError(f"CMS_MEDIA_URL has value {raw!r}: file: needs a directory (e.g. {MEDIA_URL_EXAMPLE})")
-        return {"media_dir": raw.removeprefix("file:"), "media_url": raw}
+        return {"media_dir": raw.removeprefix("file:")}
     if raw.startswith("s3://"):
         bucket, _, prefix = raw.removeprefix("s3://").partition("/")
         if not _BUCKET.fullmatch(bucket):

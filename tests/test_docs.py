@@ -11,7 +11,7 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_in_the_readme_table():
-    documented = set(re.findall(r"^\| `(CMS_[A-Z_]+)` \|", README, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| `(CMS_[A-Z0-9_]+)` \|", README, flags=re.MULTILINE))
 
     assert documented == set(VARIABLES)
 
