@@ -24,6 +24,10 @@ CHUNK = 1024 * 1024
 
 
 class MediaStore(Protocol):
+    checks_are_cheap: bool
+    """True when `exists` costs a system call, not a request over the network: files a worker keeps in memory are
+    then checked on every hit (a deleted asset is 404 at once); otherwise the event log tells of deletions."""
+
     def spool(self) -> BinaryIO:
         """A new temporary file on local disk (named, so `put` can take it) for an upload or a variant being written."""
 
@@ -62,6 +66,8 @@ def checked_key(key: str) -> str:
 
 class LocalMediaStore:
     """A directory; temporary files go to its `.tmp` folder, on the same filesystem, so `put` is a rename."""
+
+    checks_are_cheap = True
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory).resolve()

@@ -59,6 +59,8 @@ def _content_md5(params: dict[str, Any], **_: Any) -> None:
 class S3MediaStore:
     """One per worker: the client is opened on first use, in the worker's event loop, and closed by `close`."""
 
+    checks_are_cheap = False
+
     def __init__(
         self,
         bucket: str,
