@@ -87,12 +87,7 @@ def _innermost(exc: BaseException) -> str:
 
 def _check_media(settings: Settings) -> None:
     """A media store that cannot be reached, or refuses its bucket or credentials, is one line, not a traceback."""
-    store = media.open_store(
-        settings.media,
-        settings.s3_endpoint_url or None,
-        settings.s3_region or None,
-        Path(settings.media_dir) / ".tmp",
-    )
+    store = media.settings_store(settings)
 
     async def check() -> None:
         try:

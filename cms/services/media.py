@@ -6,10 +6,20 @@
 
 from pathlib import Path
 
+from cms.config import Settings
 from cms.storage.media import LocalMediaStore, MediaStore, StoreRefused
-from cms.storage.s3 import S3MediaStore
 
-__all__ = ["LocalMediaStore", "MediaStore", "S3MediaStore", "StoreRefused", "open_store"]
+__all__ = ["LocalMediaStore", "MediaStore", "StoreRefused", "open_store", "settings_store"]
+
+
+def settings_store(settings: Settings) -> MediaStore:
+    """The store the settings name (CMS_MEDIA_URL, CMS_S3_*), its temporary files in CMS_MEDIA_DIR/.tmp."""
+    return open_store(
+        settings.media,
+        settings.s3_endpoint_url or None,
+        settings.s3_region or None,
+        Path(settings.media_dir) / ".tmp",
+    )
 
 
 def open_store(
@@ -20,6 +30,8 @@ def open_store(
     An S3 store keeps the files being uploaded or made in `temporary` (a local directory) until they are sent.
     """
     if media_url.startswith("s3://"):
+        from cms.storage.s3 import S3MediaStore
+
         bucket, _, prefix = media_url.removeprefix("s3://").partition("/")
         prefix = prefix.strip("/")
         return S3MediaStore(bucket, f"{prefix}/" if prefix else "", endpoint_url, region, temporary)

@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
 import httpx
 import orjson
@@ -18,7 +17,7 @@ from cms.services import database, event_log, publishing, webhooks
 from cms.services.assets import Assets
 from cms.services.delivery_cache import REPLICA_LAG_GRACE, DeliveryCache
 from cms.services.event_log import Follower
-from cms.services.media import open_store
+from cms.services.media import settings_store
 from cms.web import admin
 from cms.web.api import assets
 from cms.web.api.index import OPERATIONS
@@ -120,12 +119,7 @@ def create_app(
     app.state.formats = formats(settings.image_widths)
     app.state.prepared_files = assets.PreparedFiles()
     app.state.assets = Assets(
-        open_store(
-            settings.media,
-            settings.s3_endpoint_url or None,
-            settings.s3_region or None,
-            Path(settings.media_dir) / ".tmp",
-        ),
+        settings_store(settings),
         max_bytes=settings.max_asset_bytes,
         max_pixels=settings.max_image_pixels,
         jobs=settings.image_jobs,
