@@ -209,7 +209,8 @@ async def _spool_records(folder: Path, default_locale: str, include_secrets: boo
 async def _lines(records: AsyncIterator[BaseModel]) -> AsyncIterator[bytes]:
     """One JSON line per record; the secrets a record leaves out (None) are absent, not null."""
     async for record in records:
-        yield orjson.dumps(record.model_dump(mode="json", exclude_none=not isinstance(record, SiteRecord))) + b"\n"
+        secret_only = isinstance(record, PersonRecord | TokenRecord | WebhookRecord)  # their only optional field
+        yield orjson.dumps(record.model_dump(mode="json", exclude_none=secret_only)) + b"\n"
 
 
 async def _one(record: BaseModel) -> AsyncIterator[BaseModel]:
