@@ -21,7 +21,7 @@ from cms.config import ConfigError, Settings, database_address, masked
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
-from cms.services import backup, backup_media, database, seeding, tokens, transfer, users
+from cms.services import backup, database, seeding, tokens, transfer, users
 
 EXIT_SETTING = 2
 """A setting cannot work: one line on stderr names it (also typer's status for a wrong option)."""
@@ -225,14 +225,14 @@ def export_command(
     if out is None:
         err.print("[red]say where to write the archive:[/] cms export --out site.tar.gz (or --articles for JSON Lines)")
         raise typer.Exit(2)
-    store = backup_media.media_store(settings.media_dir)
+    store = backup.media_store(settings.media_dir)
     with _progress() as progress:
         try:
             manifest = _run(
                 settings,
                 lambda: backup.export_archive(out, store, settings.default_locale, include_secrets, progress),
             )
-        except CMSError as exc:
+        except (CMSError, OSError) as exc:
             err.print(f"[red]not exported:[/] {exc}")
             raise typer.Exit(1) from None
     counts = ", ".join(f"{count} {name}" for name, count in manifest.counts.items())
@@ -307,7 +307,7 @@ def import_command(
 
 
 def _restore(settings: Settings, path: Path, merge: bool) -> None:
-    store = backup_media.media_store(settings.media_dir)
+    store = backup.media_store(settings.media_dir)
     with _progress() as progress:
         try:
             restored = _run(settings, lambda: backup.restore(path, store, settings.default_locale, merge, progress))

@@ -24,6 +24,7 @@ import httpx
 import orjson
 import pytest
 
+from cms.core.events import event_id
 from tests.admin.conftest import csrf_of
 from tests.conftest import PG_URL, _pg_admin_dsn
 from tests.server.process import serve
@@ -388,3 +389,20 @@ def test_merge_imports_what_is_missing_and_reports_each_conflict(archive, tmp_pa
         f"restored 2 assets, 4 articles, 2 people, 1 tokens, 1 webhooks from {archive}; 1 not imported"
     )
     assert slugs == ["cats", "draft-only", "ketamine-and-depression-how-it-may-help-you", "new-name", "scheduled"]
+
+
+@only_sqlite
+def test_a_restored_log_continues_after_the_old_one_and_old_cursors_answer_410(archive, tmp_path):
+    with tarfile.open(archive) as tar:
+        exported_through = orjson.loads(tar.extractfile("manifest.json").read())["events_through"]  # type: ignore[union-attr]
+
+    with empty_site("sqlite", tmp_path / "target") as target:
+        ok(cms(target, "import", str(archive)))
+        with served(target, tmp_path / "b.log") as http:
+            old = http.get("/api/v1/changes", params={"since": event_id(exported_through - 1)})
+            caught_up = http.get("/api/v1/changes", params={"since": event_id(exported_through)})
+
+    assert old.status_code == 410
+    restored = caught_up.json()["items"]
+    assert restored[0]["id"] == event_id(exported_through + 1)
+    assert {item["type"] for item in restored} == {"asset.created", "article.published"}
