@@ -3,7 +3,7 @@
 Makes a fresh SQLite database and media directory holding the seed and `--gib` GiB of generated assets (64
 files of random, incompressible bytes behind a PDF header, stored through the upload service), then times
 `cms export --out` and `cms import` into another empty database and media directory, each a subprocess whose peak
-RSS is read from the kernel (`wait4`'s ru_maxrss). The target is under 200 MB each.
+RSS is read by GNU time (`/usr/bin/time -f %M`). The target is under 200 MB each.
 
 Baselines from the same run, on the same files: GNU tar writing and reading the media directory (what the
 archive's bytes cost without the database and the checks), and the peak RSS of `cms migrate` (the process alone).
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--gzip", action="store_true", help="write .tar.gz instead of .tar")
     args = parser.parse_args()
     total = int(args.gib * (1 << 30))
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cms-bench-backup-") as tmp:
         folder = Path(tmp)
         source, target = _site(folder / "source"), _site(folder / "target")
@@ -63,7 +64,7 @@ def main() -> None:
         archive_bytes = archive.stat().st_size
     print(
         f"{FILES} assets, {total / (1 << 30):.2f} GiB of random bytes; archive {archive.name}, "
-        f"{archive_bytes / (1 << 30):.2f} GiB. Load average at the start: {os.getloadavg()[0]:.1f}.\n"
+        f"{archive_bytes / (1 << 30):.2f} GiB. Load average at the start: {load:.1f}.\n"
     )
     print("| step | time | peak RSS |")
     print("|---|---|---|")
@@ -108,14 +109,17 @@ def _measure(args: list[str], site: dict[str, str]) -> tuple[float, float]:
 
 
 def _measure_raw(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one subprocess, read from the kernel when it ends."""
+    """Wall time and peak RSS (MB) of one command, the peak read by GNU time (`%M`): a child forked from this
+    process would count this process's own pages before its exec."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "peak %M", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{command[:4]} failed: {process.stderr.read().decode() if process.stderr else status}")
-    return seconds, usage.ru_maxrss / 1024
+    if result.returncode != 0:
+        raise SystemExit(f"{command[:4]} failed: {result.stderr.decode()}")
+    peak_kib = int(result.stderr.decode().rsplit("peak ", 1)[1].split()[0])
+    return seconds, peak_kib / 1024
 
 
 def _log(message: str) -> None:

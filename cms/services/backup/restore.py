@@ -63,11 +63,11 @@ async def restore(
     Into a database that holds content, only with `merge`: existing articles (by id, or by slug) are conflicts,
     reported, and existing assets, people, tokens and webhooks are kept; the rest is imported.
     """
-    manifest = verify(path, progress)
     if not merge and await rows.holds_content():
         raise ArchiveError(
             "the database already holds content: restore into an empty one, or pass --merge to add what is missing"
         )
+    manifest = verify(path, progress)
     put: list[str] = []
     try:
         with reading(path, _Reset(progress, f"restoring {path}", path.stat().st_size)) as tar:
