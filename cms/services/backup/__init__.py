@@ -20,6 +20,11 @@ Import reads the archive twice. `verify` (first pass) checks everything: readabl
 known version, every member's size and checksum, every record valid; nothing is written. `restore` (second pass)
 then puts the originals into the media store and writes every row in one transaction; if anything fails, the
 transaction rolls back and the files it put are removed.
+
+The event log is not exported. A restore into an empty database continues the log after the exported one's last
+position (the manifest's `events_through`), marking the old positions pruned, so a follower of the old site gets
+410 and re-reads; the restore's own events (asset.created, article.updated, article.published) are written before
+the webhooks are restored, so no subscriber is sent them (docs/deployment.md, "Events after a restore").
 """
 
 from cms.services.backup.archive import QUIET, ArchiveError, Manifest, Progress
