@@ -103,6 +103,26 @@ def words(before: str, after: str) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
+def trimmed(pieces: Iterable[Piece], context: int = 80) -> tuple[Piece, ...]:
+    """The pieces with the middle of each long unchanged run left out ('…'): `context` characters are kept next
+    to each change, so that a changed word in a long code block does not bring the whole block along. Text
+    without any change (a block that only moved) keeps its first `2 * context` characters."""
+    pieces = tuple(pieces)
+    if len(pieces) == 1 and pieces[0].op == "equal":
+        text = pieces[0].text
+        return (Piece("equal", text if len(text) <= 2 * context + 1 else text[: 2 * context] + "…"),)
+    shown = []
+    for index, piece in enumerate(pieces):
+        head = context if index > 0 else 0  # kept after the change before it
+        tail = context if index < len(pieces) - 1 else 0  # kept before the change after it
+        if piece.op != "equal" or len(piece.text) <= head + tail + 1:
+            shown.append(piece)
+        else:
+            start, end = piece.text[:head], piece.text[len(piece.text) - tail :]
+            shown.append(Piece("equal", f"{start}…{end}"))
+    return tuple(shown)
+
+
 def _append(pieces: list[Piece], op: Op, text: str) -> None:
     if not text:
         return

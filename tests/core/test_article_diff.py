@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cms.core.article import Document
-from cms.core.article_diff import BLOCK_NAMES, Change, Piece, block_text, diff, words
+from cms.core.article_diff import BLOCK_NAMES, Change, Piece, block_text, diff, trimmed, words
 
 Json = dict[str, Any]
 
@@ -211,6 +211,23 @@ def test_every_block_type_has_the_name_the_editor_gives_its_group():
 )
 def test_words_differ_by_whole_words_and_punctuation(before: str, after: str, pieces: list[tuple[str, str]]):
     assert words(before, after) == tuple(Piece(op, text) for op, text in pieces)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("pieces", "shown"),
+    [
+        ([("equal", "abcdefgh"), ("insert", "X"), ("equal", "ijklmnop")],
+         [("equal", "…gh"), ("insert", "X"), ("equal", "ij…")]),
+        ([("delete", "a"), ("equal", "bcdefgh"), ("insert", "X")],
+         [("delete", "a"), ("equal", "bc…gh"), ("insert", "X")]),
+        ([("delete", "a"), ("equal", "bcdef"), ("insert", "X")],
+         [("delete", "a"), ("equal", "bcdef"), ("insert", "X")]),
+        ([("equal", "abcdefgh")], [("equal", "abcd…")]),
+        ([("equal", "abcde")], [("equal", "abcde")]),
+    ],
+)  # fmt: skip
+def test_trimmed_keeps_context_next_to_each_change_and_leaves_the_middle_out(pieces, shown):
+    assert trimmed([Piece(*piece) for piece in pieces], context=2) == tuple(Piece(*piece) for piece in shown)
 
 
 # The property: any article, any edit of it.
