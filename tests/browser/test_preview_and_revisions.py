@@ -1,7 +1,6 @@
 """In headless Chromium: the Preview styled like a page (each block looks like what it is), the Revisions by block,
 axe-core with nothing to report on either."""
 
-import re
 from typing import Any
 
 import httpx
