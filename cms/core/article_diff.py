@@ -5,10 +5,10 @@ by its id (its type and everything in it); and the order of both. `diff(before, 
 reading order: the fields, then section by section as `after` orders them (a removed section, or block, where it
 stood in `before`), a section's own change before its blocks'.
 
-Every section and block is reported at most once: added, removed, moved (a block into another section, or either
-out of the order that the ones both versions have keep), changed, or moved and changed. A change carries the text
-differences inside, word by word (difflib), as `Piece`s. `diff(a, a)` is empty. Labels read "Title changed",
-"Paragraph changed", "Table added", "Section moved".
+Every section and block is reported at most once: added, removed, moved (a block into another section; a section,
+or a block among its section's blocks, out of the order the others keep), changed, or moved and changed. A change
+carries the text differences inside, word by word (difflib), as `Piece`s. `diff(a, a)` is empty. Labels read
+"Title changed", "Paragraph changed", "Table added", "Section moved".
 """
 
 import difflib
@@ -89,18 +89,61 @@ def words(before: str, after: str) -> tuple[Piece, ...]:
     """'a big dog', 'a small dog' -> equal 'a ', delete 'big', insert 'small', equal ' dog'.
 
     Words, runs of whitespace and single punctuation marks are the units; whitespace never anchors a match,
-    so that two changed phrases are not cut into word-by-word alternations at every space between them.
+    so that two changed phrases are not cut into word-by-word alternations at every space between them. What
+    both texts start and end with is set aside first; a long difference is compared line by line, and word by
+    word only inside changed lines that are short enough (`WORD_BUDGET`).
     """
     old, new = _WORDS.findall(before), _WORDS.findall(after)
-    matcher = difflib.SequenceMatcher(str.isspace, old, new, autojunk=False)
+    head = _common_length(old, new)
+    tail = _common_length(old[head:][::-1], new[head:][::-1])
     pieces: list[Piece] = []
+    _append(pieces, "equal", "".join(old[:head]))
+    for op, text in _middle(old[head : len(old) - tail], new[head : len(new) - tail]):
+        _append(pieces, op, text)
+    _append(pieces, "equal", "".join(old[len(old) - tail :]))
+    return tuple(pieces)
+
+
+WORD_BUDGET = 1_000
+"""The most units (of both texts together) compared word by word: difflib's matching time grows faster than the
+square of the length, to about a tenth of a second at this size with few distinct words (source code)."""
+
+
+def _common_length(old: Sequence[str], new: Sequence[str]) -> int:
+    length = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+def _middle(old: list[str], new: list[str]) -> Iterator[tuple[Op, str]]:
+    if len(old) + len(new) <= WORD_BUDGET:
+        yield from _by_words(old, new)
+        return
+    old_lines, new_lines = "".join(old).splitlines(keepends=True), "".join(new).splitlines(keepends=True)
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes():
+        then, now = "".join(old_lines[a1:a2]), "".join(new_lines[b1:b2])
+        if op == "equal":
+            yield "equal", then
+            continue
+        old_words, new_words = _WORDS.findall(then), _WORDS.findall(now)
+        if len(old_words) + len(new_words) <= WORD_BUDGET:
+            yield from _by_words(old_words, new_words)
+        else:  # rewritten at length: shown as the old text, then the new
+            yield "delete", then
+            yield "insert", now
+
+
+def _by_words(old: list[str], new: list[str]) -> Iterator[tuple[Op, str]]:
+    matcher = difflib.SequenceMatcher(str.isspace, old, new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            _append(pieces, "equal", "".join(old[a1:a2]))
+            yield "equal", "".join(old[a1:a2])
             continue
-        _append(pieces, "delete", "".join(old[a1:a2]))
-        _append(pieces, "insert", "".join(new[b1:b2]))
-    return tuple(pieces)
+        yield "delete", "".join(old[a1:a2])
+        yield "insert", "".join(new[b1:b2])
 
 
 def trimmed(pieces: Iterable[Piece], context: int = 80) -> tuple[Piece, ...]:

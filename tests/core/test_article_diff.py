@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cms.core.article import Document
-from cms.core.article_diff import BLOCK_NAMES, Change, Piece, block_text, diff, trimmed, words
+from cms.core.article_diff import BLOCK_NAMES, WORD_BUDGET, Change, Piece, block_text, diff, trimmed, words
 
 Json = dict[str, Any]
 
@@ -211,6 +211,35 @@ def test_every_block_type_has_the_name_the_editor_gives_its_group():
 )
 def test_words_differ_by_whole_words_and_punctuation(before: str, after: str, pieces: list[tuple[str, str]]):
     assert words(before, after) == tuple(Piece(op, text) for op, text in pieces)  # type: ignore[arg-type]
+
+
+LONG = "\n".join(f"line {n} of the code" for n in range(WORD_BUDGET))
+
+
+def test_a_long_text_with_one_change_keeps_the_rest_as_it_was():
+    after = LONG.replace("line 500 of", "line 500 in")
+    at = LONG.index("line 500 of") + len("line 500 ")
+
+    assert words(LONG, after) == (
+        Piece("equal", LONG[:at]), Piece("delete", "of"), Piece("insert", "in"), Piece("equal", LONG[at + 2 :]),
+    )  # fmt: skip
+
+
+def test_a_long_text_changed_throughout_is_compared_line_by_line_then_word_by_word():
+    after = LONG.replace("line 1 of", "line 1 in").replace("line 998 of", "line 998 in")
+
+    pieces = words(LONG, after)
+
+    assert [piece for piece in pieces if piece.op != "equal"] == [
+        Piece("delete", "of"), Piece("insert", "in"), Piece("delete", "of"), Piece("insert", "in"),
+    ]  # fmt: skip
+    assert "".join(piece.text for piece in pieces if piece.op != "insert") == LONG
+
+
+def test_a_long_text_rewritten_whole_shows_the_old_then_the_new():
+    after = LONG.replace("code", "prose").replace("line", "row")
+
+    assert words(LONG, after) == (Piece("delete", LONG), Piece("insert", after))
 
 
 @pytest.mark.parametrize(
