@@ -16,14 +16,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cms.core import article_diff
-from cms.core.article import Article, ArticleInput, Document
+from cms.core.article import Article, ArticleInput
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
+from cms.web.admin import differences
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
 from cms.web.http import params
@@ -390,13 +390,13 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
         listed = await revisions.history_with_documents(slug, locale, REVISIONS_PER_PAGE, before)
     except (NotFound, Moved) as exc:
         return error_page(request, session, 404, "No such article", str(exc))
-    now = Document.model_validate({name: getattr(current, name) for name in Document.model_fields}, strict=False)
+    now = differences.document_of(current)
     items = []
     for item in listed.items:
         items.append(
             {
                 "version": item.version, "who": item.token_name, "when": item.created_at,
-                "current": item.version == current.version, "changes": _shown(article_diff.diff(item.document, now)),
+                "current": item.version == current.version, "changes": differences.since(item.document, now),
                 "restore_url": article_url(request, "restore", current.slug, locale, item.version),
             }
         )  # fmt: skip
@@ -406,10 +406,6 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
         older_url=history_url(request, current.slug, locale, cursor=listed.next_cursor) if listed.next_cursor else None,
         newest_url=history_url(request, current.slug, locale) if cursor is not None else None,
     )  # fmt: skip
-
-
-def _shown(changes: list[article_diff.Change]) -> list[article_diff.Change]:
-    return [replace(change, pieces=article_diff.trimmed(change.pieces)) for change in changes]
 
 
 @signed_in("write")
