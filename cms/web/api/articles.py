@@ -17,6 +17,7 @@ from cms.web.openapi.parts import (
     IF_MATCH_REQUIRED,
     LOCALE,
     NO_CONTENT,
+    PREFER,
     REF,
     SLUG,
     json_body,
@@ -188,7 +189,7 @@ def _default_or(query: dict[str, str], request: Request) -> str:
 DRAFT = json_body("Article", "The draft, with its new `ETag`.")
 PUBLICATION = json_body("Publication", "Where the article stands.")
 AT_SLUG = [SLUG, LOCALE]
-AT_SECTION = [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED]
+AT_SECTION = [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED, PREFER]
 NO_SECTION = problem("No such article, or it has no section with this anchor.")
 ARTICLE_OR_MARKDOWN = {
     "required": True,
@@ -225,10 +226,11 @@ operations = [
         "Editing",
         "Replace the draft",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("ArticleInput"),
-        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True, merges=True)},
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "PATCH",
@@ -238,10 +240,11 @@ operations = [
         "Editing",
         "Change the draft's title, slug, tags, summary, author or sections (JSON Merge Patch)",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("ArticlePatch", ("application/merge-patch+json", "application/json")),
-        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True, merges=True)},
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "DELETE",
@@ -262,13 +265,14 @@ operations = [
         "Editing",
         "Add a section to the draft",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("NewSection"),
         responses={
             "201": json_body("Section", "The new section; `ETag` is the draft's new one."),
-            **write_errors(if_match="required"),
+            **write_errors(if_match="required", merges=True),
         },
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "PUT",
@@ -282,10 +286,11 @@ operations = [
         body=request_body("SectionInput"),
         responses={
             "200": json_body("Section", "The section; `ETag` is the draft's new one."),
-            **write_errors(if_match="required"),
+            **write_errors(if_match="required", merges=True),
             "404": NO_SECTION,
         },
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "DELETE",
@@ -296,7 +301,12 @@ operations = [
         "Remove one section of the draft",
         scopes=("write",),
         parameters=AT_SECTION,
-        responses={"204": NO_CONTENT, **write_errors(body=False, if_match="required"), "404": NO_SECTION},
+        responses={
+            "204": NO_CONTENT,
+            **write_errors(body=False, if_match="required", merges=True),
+            "404": NO_SECTION,
+        },
+        merges=True,
     ),
     Operation(
         "POST",
