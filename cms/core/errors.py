@@ -43,6 +43,9 @@ class MergeConflict(CMSError):
     """A write asked to be merged (`Prefer: merge`) and both sides changed these units differently: nothing saved."""
 
     conflicts: list["MergeUnit"]
+    article_uid: str
+    current_version: int
+    """The draft the write was merged with: resolve against it (If-Match of its ETag)."""
 
 
 @dataclass

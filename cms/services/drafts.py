@@ -228,7 +228,7 @@ async def _merge(article: ArticleRecord, base_version: int, change: Change, toke
         theirs = Draft(article.slug, await current_document(article))
         merged = merge(base, theirs, mine)
         if isinstance(merged, list):
-            raise MergeConflict(merged)
+            raise MergeConflict(merged, article.uid, article.version)
         try:
             return await save(article, article.version, merged.as_input(), token_name)
         except StaleDraft:

@@ -86,6 +86,7 @@ async def test_the_same_block_changed_both_ways_answers_409_naming_it_and_saves_
             "mine": {"id": "p1", "type": "paragraph", "spans": [{"text": "Mine.", "marks": [], "href": None}]},
         }
     ]
+    assert response.headers["etag"] == f'"{article["id"]}.2"'
     assert "preference-applied" not in response.headers
     assert await _history(client, editor) == before == (2, 2, 2)
 

@@ -102,11 +102,12 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, MergeConflict):
         conflicts = [conflict.as_json() for conflict in exc.conflicts]
         paths = ", ".join(conflict.path for conflict in exc.conflicts)
+        current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
         detail = (
             f"both this write and a save since its If-Match changed {paths} differently, so nothing was saved: "
-            "resolve each conflict and send the result with If-Match of the current ETag"
+            f"resolve each conflict and send the result with If-Match: {current}"
         )
-        return ProblemResponse(status, detail, type=MERGE_CONFLICT, conflicts=conflicts)
+        return ProblemResponse(status, detail, {"ETag": current}, type=MERGE_CONFLICT, conflicts=conflicts)
     if isinstance(exc, Busy):
         return ProblemResponse(status, str(exc), headers={"Retry-After": "1"})
     return ProblemResponse(status, str(exc))
