@@ -95,9 +95,15 @@ class _Side:
         self.sections = {section.id: section for section in document.sections}
         self.section_ids = [section.id for section in document.sections]
         dumped = document.model_dump(mode="json")["sections"]  # one call: far cheaper than one per block
-        self.block_ids = {section["id"]: [_id(block["id"]) for block in section["blocks"]] for section in dumped}
-        self.blocks = {block["id"]: block for section in dumped for block in section["blocks"]}
-        self.homes = {block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids}
+        self.block_ids: dict[str, list[str]] = {
+            section["id"]: [_id(block["id"]) for block in section["blocks"]] for section in dumped
+        }
+        self.blocks: dict[str, dict[str, Any]] = {
+            block["id"]: block for section in dumped for block in section["blocks"]
+        }
+        self.homes: dict[str, str] = {
+            block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids
+        }
 
     def section_fields(self, section_id: str) -> dict[str, Any] | _Absent:
         section = self.sections.get(section_id)
