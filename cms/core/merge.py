@@ -19,7 +19,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cms.core.article import ArticleInput, Document, Section, to_document
 from cms.core.blocks import error_list
@@ -45,7 +45,19 @@ class Draft:
     document: Document
 
     def as_input(self) -> ArticleInput:
-        return ArticleInput.model_validate({"slug": self.slug, **self.document.model_dump(mode="json")})
+        """The draft as a write's body (its blocks, valid already, are not validated again)."""
+        document = self.document
+        sections = [
+            {"id": section.id, "anchor": section.anchor, "heading": section.heading, "blocks": section.blocks}
+            for section in document.sections
+        ]
+        fields = {
+            "title": document.title,
+            "summary": document.summary,
+            "tags": document.tags,
+            "author": document.author,
+        }
+        return ArticleInput.model_validate({"slug": self.slug, **fields, "sections": sections})
 
 
 @dataclass(frozen=True)
@@ -94,16 +106,13 @@ class _Side:
         self.summary, self.author = document.summary, document.author
         self.sections = {section.id: section for section in document.sections}
         self.section_ids = [section.id for section in document.sections]
-        dumped = document.model_dump(mode="json")["sections"]  # one call: far cheaper than one per block
-        self.block_ids: dict[str, list[str]] = {
-            section["id"]: [_id(block["id"]) for block in section["blocks"]] for section in dumped
+        # Blocks stay models: comparing them is cheap, and the merged article is validated without validating again
+        # the blocks it took from a side (they were, as that side was saved). Only conflicts are dumped.
+        self.block_ids = {section.id: [_id(block.id) for block in section.blocks] for section in document.sections}
+        self.blocks: dict[str, BaseModel] = {
+            _id(block.id): block for section in document.sections for block in section.blocks
         }
-        self.blocks: dict[str, dict[str, Any]] = {
-            block["id"]: block for section in dumped for block in section["blocks"]
-        }
-        self.homes: dict[str, str] = {
-            block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids
-        }
+        self.homes = {block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids}
 
     def section_fields(self, section_id: str) -> dict[str, Any] | _Absent:
         section = self.sections.get(section_id)
@@ -136,7 +145,7 @@ class _Merger:
             self.conflicts.append(Conflict(f"{path}/order", base, theirs, mine))
         return merged
 
-    def section(self, section_id: str, blocks: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def section(self, section_id: str, blocks: dict[str, BaseModel]) -> dict[str, Any]:
         """A section of the merged order: one all three have, or one a side added."""
         base, theirs, mine = self.base, self.theirs, self.mine
         path = f"sections/{section_id}"
@@ -168,23 +177,23 @@ class _Merger:
                 )
             )
 
-    def placed(self, sections: list[dict[str, Any]], blocks: dict[str, dict[str, Any]]) -> None:
+    def placed(self, sections: list[dict[str, Any]], blocks: dict[str, BaseModel]) -> None:
         """Every kept block sits in exactly one place; a block both sides moved to different places is a conflict."""
         places: dict[str, int] = dict.fromkeys(blocks, 0)
         for section in sections:
             for block in section["blocks"]:
-                places[block["id"]] += 1
+                places[block.id] += 1
         for block_id, count in places.items():
             if count != 1:
                 path = f"sections/{_home(block_id, self.base, self.theirs, self.mine)}/blocks/{block_id}"
                 values = (_value(side.blocks.get(block_id, ABSENT)) for side in (self.base, self.theirs, self.mine))
                 self.conflicts.append(Conflict(path, *values))
 
-    def blocks(self) -> dict[str, dict[str, Any]]:
+    def blocks(self) -> dict[str, BaseModel]:
         """Every block's merged value by id, wherever it sits (deleted ones and those in conflict left out)."""
         base, theirs, mine = self.base, self.theirs, self.mine
         ids = dict.fromkeys([*base.blocks, *theirs.blocks, *mine.blocks])
-        merged: dict[str, dict[str, Any]] = {}
+        merged: dict[str, BaseModel] = {}
         for block_id in ids:
             values = [side.blocks.get(block_id, ABSENT) for side in (base, theirs, mine)]
             path = f"sections/{_home(block_id, base, theirs, mine)}/blocks/{block_id}"
@@ -202,7 +211,10 @@ def _id(block_id: str | None) -> str:
 
 
 def _value(value: Any) -> Any:
-    return None if value is ABSENT else value
+    """A unit's value as a conflict shows it: JSON, None when absent."""
+    if value is ABSENT:
+        return None
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
 
 def _field(side: _Side, section_id: str, name: str) -> Any:

@@ -223,7 +223,9 @@ async def _merge(article: ArticleRecord, base_version: int, change: Change, toke
     base = await _draft_at(article, base_version)
     new = change(dataclasses.replace(article, slug=base.slug), base.document)
     _check_locale(article, new)
-    mine = Draft(new.slug or base.slug, to_document(new))  # new ids given once, the same in every attempt
+    # New ids are given once, the same in every attempt; images are filled in as the server stores them, so that
+    # an image block sent back without its width and height is not a change.
+    mine = Draft(new.slug or base.slug, await fill_images(to_document(new)))
     for _ in range(MERGE_ATTEMPTS):
         theirs = Draft(article.slug, await current_document(article))
         merged = merge(base, theirs, mine)

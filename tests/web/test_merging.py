@@ -5,6 +5,7 @@ import asyncio
 
 from cms.core.article import ArticleInput
 from cms.services import drafts
+from tests.web.images import image
 
 MERGE = {"Prefer": "merge"}
 
@@ -282,3 +283,21 @@ async def test_the_editors_page_saves_through_one_call_that_merges_or_lists_conf
 
     assert (merged.version, _texts(merged.model_dump())[:2]) == (3, [("p0", "Theirs."), ("p1", "Mine.")])
     assert [c.path for c in conflicts] == ["sections/s/blocks/p0"]
+
+
+async def test_an_image_sent_back_without_what_the_server_filled_in_is_no_change(client, editor):
+    upload = await client.post("/api/v1/assets", files={"file": ("cat.png", image(40, 30))}, headers=editor)
+    image_block = {"id": "img", "type": "image", "asset_id": upload.json()["id"], "alt": "A cat"}
+    body = {"title": "Hello", "sections": [{"id": "s", "blocks": [image_block, paragraph("p0", "0.")]}]}
+    created = await client.post("/api/v1/articles", json=body, headers=editor)
+    etag = created.headers["etag"]
+    theirs = created.json()
+    theirs["sections"][0]["blocks"][0]["alt"] = "Their cat"
+    await client.put("/api/v1/articles/hello", json=theirs, headers=editor | {"If-Match": etag})
+    mine = {"title": "Hello", "sections": [{"id": "s", "blocks": [image_block, paragraph("p0", "Mine.")]}]}
+
+    response = await client.put("/api/v1/articles/hello", json=mine, headers=editor | MERGE | {"If-Match": etag})
+
+    assert response.status_code == 200
+    blocks = response.json()["sections"][0]["blocks"]
+    assert (blocks[0]["alt"], blocks[0]["width"], blocks[1]["spans"][0]["text"]) == ("Their cat", 40, "Mine.")
