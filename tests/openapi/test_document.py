@@ -24,12 +24,15 @@ SURFACE = {
     ("GET", "/api/v1/articles/{slug}/revisions"): ("listRevisions", "200 308 400 401 403 404 503"),
     ("GET", "/api/v1/articles/{slug}/revisions/{n}"): ("getRevision", "200 308 400 401 403 404 503"),
     ("POST", "/api/v1/articles/{slug}/revisions/{n}/restore"): ("restoreRevision", "200 308 400 401 403 404 412 503"),
-    ("POST", "/api/v1/articles/{slug}/sections"): ("addSection", "201 308 400 401 403 404 412 413 415 422 428 503"),
-    ("DELETE", "/api/v1/articles/{slug}/sections/{anchor}"): ("deleteSection", "204 308 400 401 403 404 412 428 503"),
+    ("POST", "/api/v1/articles/{slug}/sections"): ("addSection", "201 308 400 401 403 404 409 412 413 415 422 428 503"),
+    ("DELETE", "/api/v1/articles/{slug}/sections/{anchor}"): (
+        "deleteSection",
+        "204 308 400 401 403 404 409 412 428 503",
+    ),
     ("GET", "/api/v1/articles/{slug}/sections/{anchor}"): ("getSection", "200 301 304 308 400 401 403 404 503"),
     ("PUT", "/api/v1/articles/{slug}/sections/{anchor}"): (
         "replaceSection",
-        "200 308 400 401 403 404 412 413 415 422 428 503",
+        "200 308 400 401 403 404 409 412 413 415 422 428 503",
     ),
     ("POST", "/api/v1/articles/{slug}/unpublish"): ("unpublishArticle", "200 308 400 401 403 404 412 503"),
     ("GET", "/api/v1/assets"): ("listAssets", "200 400 401 403 503"),
@@ -181,3 +184,5 @@ def test_every_response_names_its_request_id_and_every_database_route_its_503_wi
     assert headers_of["getArticle", "304"] == {"X-Request-ID", "ETag", "Cache-Control", "Vary", "Surrogate-Key"}
     assert headers_of["replaceArticle", "412"] == {"X-Request-ID", "ETag"}
     assert headers_of["createArticle", "201"] == {"X-Request-ID", "ETag", "Location"}
+    assert headers_of["replaceArticle", "200"] == {"X-Request-ID", "ETag", "Preference-Applied"}
+    assert headers_of["deleteSection", "204"] == {"X-Request-ID", "Preference-Applied"}
