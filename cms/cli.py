@@ -1,4 +1,4 @@
-"""The `cms` command: serve, migrate, seed, settings, token create, user create/list/disable."""
+"""The `cms` command: serve, migrate, seed, settings, export, import, token create, user create/list/disable."""
 
 import asyncio
 import contextlib
@@ -15,13 +15,13 @@ import uvicorn
 import uvicorn.config
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import DownloadColumn, Progress, TaskID, TransferSpeedColumn
 
 from cms.config import ConfigError, Settings, database_address, masked
 from cms.core.blocks import error_list
 from cms.core.errors import CMSError, InvalidContent
 from cms.logs import log_config
-from cms.services import database, media, seeding, tokens, transfer, users
+from cms.services import backup, database, media, seeding, tokens, transfer, users
 
 EXIT_SETTING = 2
 """A setting cannot work: one line on stderr names it (also typer's status for a wrong option)."""
@@ -107,6 +107,14 @@ def _check_media(settings: Settings) -> None:
             f"[red]media store unreachable:[/] {name}: it cannot be reached; start the store, or fix the settings"
         )
         raise typer.Exit(EXIT_UNREACHABLE) from None
+
+
+async def _closing(store: media.MediaStore, work: Awaitable[T]) -> T:
+    """`work`, then the store's client closed in the same event loop (an S3 store holds connections)."""
+    try:
+        return await work
+    finally:
+        await store.close()
 
 
 def _migrate(settings: Settings) -> None:
@@ -233,11 +241,42 @@ def seed(
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The archive to write (.tar, or .tar.gz to compress it).")
+    ] = None,
+    articles: Annotated[
+        bool, typer.Option("--articles", help="Only the articles, as JSON Lines (to stdout unless --out).")
+    ] = False,
+    include_secrets: Annotated[
+        bool, typer.Option("--include-secrets", help="Add password hashes, token hashes and webhook secrets.")
+    ] = False,
 ) -> None:
-    """Every article with its published version, revisions and old slugs, as JSON Lines."""
+    """Back up the whole site into one archive (--out FILE), or export the articles as JSON Lines (--articles)."""
     settings = _settings()
+    if articles:
+        _export_articles(settings, out)
+        return
+    if out is None:
+        err.print("[red]say where to write the archive:[/] cms export --out site.tar.gz (or --articles for JSON Lines)")
+        raise typer.Exit(2)
+    store = backup.media_store(settings)
+    with _progress() as progress:
+        try:
+            manifest = _run(
+                settings,
+                lambda: _closing(
+                    store, backup.export_archive(out, store, settings.default_locale, include_secrets, progress)
+                ),
+            )
+        except (CMSError, OSError) as exc:
+            err.print(f"[red]not exported:[/] {exc}")
+            raise typer.Exit(1) from None
+    counts = ", ".join(f"{count} {name}" for name, count in manifest.counts.items())
+    secrets = "with" if include_secrets else "without"
+    err.print(f"exported {counts} to {out} ({secrets} secrets)")
 
+
+def _export_articles(settings: Settings, out: Path | None) -> None:
     async def write(stream: IO[bytes]) -> int:
         count = 0
         async for line in transfer.export_lines():
@@ -253,18 +292,73 @@ def export_command(
     err.print(f"exported {count} article(s)")
 
 
+class _Bar:
+    """`backup.Progress` as a rich progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def start(self, label: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(label, total=total)
+
+    def advance(self, done: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, done)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[_Bar]:
+    columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        yield _Bar(progress)
+
+
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="A Markdown file, a folder of them, or an export (.jsonl).")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A backup archive, a Markdown file, a folder of them, or an articles export (.jsonl)."),
+    ],
     publish: Annotated[bool, typer.Option("--publish", help="Publish the Markdown articles it creates.")] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Restore an archive into a database that holds content already.")
+    ] = False,
 ) -> None:
-    """Import Markdown files as drafts, or restore an export exactly as it was exported."""
+    """Restore a backup archive, import Markdown files as drafts, or restore an articles export as it was exported."""
     settings = _settings()
     if not path.exists():
-        err.print(f"[red]{path} does not exist:[/] pass a Markdown file, a folder of them, or an export (.jsonl)")
+        err.print(
+            f"[red]{path} does not exist:[/] pass an archive, a Markdown file, a folder of them, or a .jsonl export"
+        )
         raise typer.Exit(2)
+    if path.is_file() and backup.is_archive(path):
+        _restore(settings, path, merge)
+        return
     failures = _run(settings, lambda: _import(path, publish, settings.default_locale))
     if failures:
+        raise typer.Exit(1)
+
+
+def _restore(settings: Settings, path: Path, merge: bool) -> None:
+    store = backup.media_store(settings)
+    with _progress() as progress:
+        try:
+            restored = _run(
+                settings, lambda: _closing(store, backup.restore(path, store, settings.default_locale, merge, progress))
+            )
+        except (CMSError, ValidationError) as exc:
+            err.print(f"[red]not imported:[/] {_reason(exc)}")
+            raise typer.Exit(1) from None
+    for line in (*restored.notes, *(f"not imported: {conflict}" for conflict in restored.conflicts)):
+        err.print(line)
+    counts = ", ".join(f"{count} {name}" for name, count in restored.counts.items() if name != "site")
+    err.print(
+        f"restored {counts} from {path}" + (f"; {len(restored.conflicts)} not imported" if restored.conflicts else "")
+    )
+    if restored.conflicts:
         raise typer.Exit(1)
 
 

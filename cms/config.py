@@ -24,10 +24,10 @@ DATABASE_URL_EXAMPLE = "postgres://cms:PASSWORD@db.internal:5432/cms or sqlite:/
 
 # What browsers and our clients send cross-origin: the CORS-safelisted names (needed anyway when their values are not
 # safelisted, e.g. `Content-Type: application/json`), a token, conditional requests, `fetch(..., {cache})` headers,
-# an event stream's reconnection, a byte range and our request id.
+# an event stream's reconnection, a merge asked for (`Prefer: merge`), a byte range and our request id.
 DEFAULT_CORS_ALLOW_HEADERS = (
     "Accept", "Accept-Language", "Authorization", "Cache-Control", "Content-Language", "Content-Type", "If-Match",
-    "If-Modified-Since", "If-None-Match", "If-Range", "Last-Event-ID", "Pragma", "Range", "X-Request-ID",
+    "If-Modified-Since", "If-None-Match", "If-Range", "Last-Event-ID", "Pragma", "Prefer", "Range", "X-Request-ID",
 )  # fmt: skip
 
 VARIABLES: dict[str, str] = {

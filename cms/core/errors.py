@@ -4,6 +4,7 @@ CMSError
 ├── NotFound           no such article, section, revision or token        -> 404
 ├── Moved              the slug was renamed; carries the new slug          -> 301 (delivery) / 308 (management)
 ├── Conflict           the slug is already taken in that locale            -> 409
+├── MergeConflict      both edits of a merge changed one unit differently  -> 409 (the conflicts listed)
 ├── StaleDraft         the draft changed since the client read it          -> 412 (the current version in detail)
 ├── InvalidContent     content that parses but breaks a rule of the model  -> 422 (errors with paths)
 ├── TooLarge           an upload over CMS_MAX_ASSET_BYTES                  -> 413
@@ -13,6 +14,10 @@ CMSError
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cms.core.merge import Conflict as MergeUnit
 
 
 class CMSError(Exception):
@@ -31,6 +36,16 @@ class Moved(CMSError):
 
 class Conflict(CMSError):
     pass
+
+
+@dataclass
+class MergeConflict(CMSError):
+    """A write asked to be merged (`Prefer: merge`) and both sides changed these units differently: nothing saved."""
+
+    conflicts: list["MergeUnit"]
+    article_uid: str
+    current_version: int
+    """The draft the write was merged with: resolve against it (If-Match of its ETag)."""
 
 
 @dataclass

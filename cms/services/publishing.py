@@ -57,6 +57,21 @@ async def state(slug: str, locale: str) -> Publication:
     return _publication(await find(slug, locale))
 
 
+class Scheduled(BaseModel):
+    """A publish to come: when, and which version it publishes (the draft's version when it was scheduled)."""
+
+    at: datetime
+    version: int
+
+
+async def scheduled(slug: str, locale: str) -> Scheduled | None:
+    """The article's schedule, None when it has none."""
+    article = await find(slug, locale)
+    if article.scheduled_at is None or article.scheduled_version is None:
+        return None
+    return Scheduled(at=article.scheduled_at, version=article.scheduled_version)
+
+
 def _event(type: str, article: ArticleRecord, version: int) -> NewEvent:
     return article_event(type, article.uid, article.slug, article.locale, version)
 

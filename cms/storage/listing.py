@@ -203,6 +203,9 @@ class DraftEntry:
     title: str
     status: str
     updated_at: datetime
+    version: int
+    published_version: int | None
+    """The version delivery serves; lower than `version` when the draft changed since it was published."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,10 @@ async def drafts(title_contains: str, limit: int, after: tuple[datetime, int] | 
     rows = await query.order_by("-updated_at", "-id").limit(limit + 1)
     last = rows[limit - 1] if len(rows) > limit else None
     entries = [
-        DraftEntry(e.article.slug, e.article.locale, e.title, e.article.status, e.updated_at) for e in rows[:limit]
-    ]
+        DraftEntry(
+            e.article.slug, e.article.locale, e.title, e.article.status, e.updated_at, e.article.version,
+            e.article.published_version,
+        )
+        for e in rows[:limit]
+    ]  # fmt: skip
     return DraftPage(entries, (last.updated_at, last.id) if last else None)

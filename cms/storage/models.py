@@ -127,6 +127,9 @@ class Revision(Model):
     token_name = fields.CharField(max_length=100, null=True)
     title = fields.CharField(max_length=300)
     document = fields.JSONField()
+    slug = fields.CharField(max_length=120, null=True)
+    """The article's slug when this revision was saved (None for revisions saved before it was recorded): the base
+    of a merge (docs/api.md) compares slugs too."""
 
     class Meta:
         table = "revision"

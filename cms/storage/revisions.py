@@ -22,19 +22,28 @@ def _record(row: Revision) -> RevisionRecord:
     return RevisionRecord(row.version, row.created_at, row.token_name, row.title, document)
 
 
-async def add(article_id: int, version: int, document: Document, token_name: str | None) -> None:
+async def add(
+    article_id: int, version: int, document: Document, token_name: str | None, slug: str | None = None
+) -> None:
     await Revision.create(
         article_id=article_id,
         version=version,
         token_name=token_name,
         title=document.title,
         document=document.model_dump(mode="json"),
+        slug=slug,
     )
 
 
 async def document(article_id: int, version: int) -> Document | None:
     revision = await Revision.get_or_none(article_id=article_id, version=version)
     return None if revision is None else Document.model_validate(revision.document, strict=False)
+
+
+async def with_slug(article_id: int, version: int) -> tuple[str | None, Document] | None:
+    """(the slug it was saved with, None when not recorded; its document), or None when there is no such revision."""
+    row = await Revision.get_or_none(article_id=article_id, version=version)
+    return None if row is None else (row.slug, Document.model_validate(row.document, strict=False))
 
 
 async def get(article_id: int, version: int) -> RevisionRecord | None:

@@ -59,6 +59,8 @@ class Operation:
     security: Security = TOKEN
     returns_draft: bool = False
     """Success carries the draft's new `ETag`, for the next If-Match."""
+    merges: bool = False
+    """It takes `Prefer: merge`: success carries `Preference-Applied: merge` when the write was merged."""
     asks_database: bool = True
     """False for the few operations that never can answer 503 for the database."""
     kept: Kept | None = None

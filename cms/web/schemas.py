@@ -1,7 +1,7 @@
 """Shapes of the API's own request and response bodies (beyond the content model), as Pydantic models: the handlers
 validate and serialise with them, and the OpenAPI document is generated from them (cms/web/openapi/schemas.py)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -26,19 +26,40 @@ class FieldProblem(BaseModel):
     message: str
 
 
-class Problem(BaseModel):
-    """application/problem+json (RFC 9457), as cms.web.http.problems.ProblemResponse writes it: `errors` on a 422 only,
-    `parameter` on a 400 about a query parameter (or path segment) only, `header` on a 428 only."""
+class MergeConflictUnit(BaseModel):
+    """One unit both sides of a merge changed differently, with its three values (null where a side lacks it)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str = Field(description="Always 'about:blank': the status and `title` say what kind of problem it is.")
+    path: str = Field(
+        description="The unit: a field ('title'), 'sections/<id>/heading', 'sections/<id>/anchor', 'sections/<id>', "
+        "'sections/<id>/blocks/<id>', 'sections/order' or 'sections/<id>/blocks/order'."
+    )
+    base: Any = Field(description="Its value in the version the write started from.")
+    theirs: Any = Field(description="Its value in the current draft.")
+    mine: Any = Field(description="Its value in the write.")
+
+
+class Problem(BaseModel):
+    """application/problem+json (RFC 9457), as cms.web.http.problems.ProblemResponse writes it: `errors` on a 422 only,
+    `parameter` on a 400 about a query parameter (or path segment) only, `header` on a 428 only, `conflicts` on the
+    409 of a merge only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(
+        description="'about:blank' (the status and `title` say what kind of problem it is), or, for a merge's "
+        "conflicts, 'tag:cms,2026:problems/merge-conflict'."
+    )
     title: str = Field(description="The status's reason phrase (RFC 9110), e.g. 'Not Found'.")
     status: int
     detail: str = Field(description="What was wrong, the value, and what would be accepted.")
     errors: list[FieldProblem] | SkipJsonSchema[None] = None
     parameter: str | SkipJsonSchema[None] = Field(default=None, description="The query parameter at fault.")
     header: str | SkipJsonSchema[None] = Field(default=None, description="The request header that is missing.")
+    conflicts: list[MergeConflictUnit] | SkipJsonSchema[None] = Field(
+        default=None, description="What both sides of a merge changed differently (`Prefer: merge`); nothing saved."
+    )
 
 
 class EventData(BaseModel):

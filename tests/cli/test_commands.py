@@ -81,9 +81,9 @@ def test_export_then_import_into_a_new_database_restores_everything(tmp_path):
     cms("seed", database=source)
     exported = tmp_path / "export.jsonl"
 
-    out = cms("export", "--out", str(exported), database=source)
+    out = cms("export", "--articles", "--out", str(exported), database=source)
     imported = cms("import", str(exported), database=target)
-    again = cms("export", database=target)
+    again = cms("export", "--articles", database=target)
 
     assert out.returncode == 0, out.stderr
     assert "exported 1 article(s)" in out.stderr

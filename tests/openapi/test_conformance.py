@@ -260,8 +260,10 @@ async def _create_article(w: World) -> None:
     await expect(422, await api("createArticle", json={"title": "A", "sections": [{"blocks": [{}]}]}, headers=w.editor))
 
 
-async def _write_cases(w: World, operation_id: str, body: dict[str, Any], ok: int, **path: str) -> None:
-    """The statuses every If-Match-guarded JSON write shares."""
+async def _write_cases(
+    w: World, operation_id: str, body: dict[str, Any], ok: int, again: dict[str, Any] | None = None, **path: str
+) -> None:
+    """The statuses every If-Match-guarded JSON write shares; `again` is merged with `body` (`Prefer: merge`)."""
     api, at = w.api, {"slug": RICH} | path
     kind = "application/merge-patch+json" if operation_id == "patchArticle" else "application/json"
     current = w.editor | {"If-Match": await w.etag(), "Content-Type": kind}
@@ -275,9 +277,24 @@ async def _write_cases(w: World, operation_id: str, body: dict[str, Any], ok: in
     await expect(415, await api(operation_id, at, content=b"x", headers=current | {"Content-Type": "text/plain"}))
     await expect(428, await api(operation_id, at, json=body, headers=w.editor))
     await expect(ok, await api(operation_id, at, json=body, headers=current))
+    merged = await api(operation_id, at, json=again or body, headers=current | MERGE)  # current is older now
+    await expect(ok, merged)
+    assert merged.headers["preference-applied"] == "merge"
     await _rename(w, RICH, "renamed")
     moved = w.editor | {"If-Match": await w.etag("renamed")}
     await expect(308, await api(operation_id, at, json=body, headers=moved))
+
+
+MERGE = {"Prefer": "merge"}
+
+
+async def _conflict(w: World, operation_id: str, at: dict[str, str], mine: dict[str, Any] | None) -> None:
+    """A merge's 409: the title changed since `If-Match` (by a PATCH), and changed differently by `mine`."""
+    stale = w.editor | {"If-Match": await w.etag(at["slug"])}
+    await expect(200, await w.api("patchArticle", {"slug": at["slug"]}, json={"title": "Theirs"}, headers=stale))
+    response = await w.api(operation_id, at, json=mine, headers=stale | MERGE)
+    await expect(409, response)
+    assert response.json()["type"].endswith("/merge-conflict")
 
 
 @cases("replaceArticle")
@@ -286,6 +303,7 @@ async def _replace_article(w: World) -> None:
     headers = w.editor | {"If-Match": await w.etag("renamed")}
     at = {"slug": "renamed"}
     await expect(409, await w.api("replaceArticle", at, json={"title": "A", "slug": SEED}, headers=headers))
+    await _conflict(w, "replaceArticle", at, {"title": "Mine"})
     await expect(422, await w.api("replaceArticle", at, json={"title": "A", "tags": ["a", "a"]}, headers=headers))
 
 
@@ -295,6 +313,7 @@ async def _patch_article(w: World) -> None:
     headers = w.editor | {"If-Match": await w.etag("renamed")}
     at = {"slug": "renamed"}
     await expect(409, await w.api("patchArticle", at, json={"slug": SEED}, headers=headers))
+    await _conflict(w, "patchArticle", at, {"title": "Mine"})
     await expect(422, await w.api("patchArticle", at, json={"title": None}, headers=headers))
 
 
@@ -313,10 +332,15 @@ async def _delete_article(w: World) -> None:
 
 @cases("addSection")
 async def _add_section(w: World) -> None:
-    await _write_cases(w, "addSection", {"heading": "Added", "blocks": [{"type": "paragraph", "spans": "x"}]}, 201)
+    body = {"heading": "Added", "blocks": [{"type": "paragraph", "spans": "x"}]}
+    await _write_cases(w, "addSection", body, 201, again=body | {"heading": "Also added"})
     headers = w.editor | {"If-Match": await w.etag("renamed")}
     bad = {"position": -1}
     await expect(422, await w.api("addSection", {"slug": "renamed"}, json=bad, headers=headers))
+    await expect(201, await w.api("addSection", {"slug": "renamed"}, json={"anchor": "same"}, headers=headers))
+    clash = await w.api("addSection", {"slug": "renamed"}, json={"anchor": "same"}, headers=headers | MERGE)
+    await expect(409, clash)
+    assert clash.json()["type"].endswith("/merge-conflict")
 
 
 @cases("replaceSection")
@@ -327,6 +351,11 @@ async def _replace_section(w: World) -> None:
     at = {"slug": "renamed", "anchor": "changed"}
     await expect(404, await w.api("replaceSection", at | {"anchor": "nowhere"}, json=body, headers=headers))
     await expect(422, await w.api("replaceSection", at, json={"blocks": [{"type": "nope"}]}, headers=headers))
+    at = {"slug": "renamed", "anchor": w.anchor}
+    await expect(200, await w.api("replaceSection", at, json={"heading": "Theirs"}, headers=headers))
+    clash = await w.api("replaceSection", at, json={"heading": "Mine"}, headers=headers | MERGE)
+    await expect(409, clash)
+    assert clash.json()["type"].endswith("/merge-conflict")
 
 
 @cases("deleteSection")
@@ -339,7 +368,15 @@ async def _delete_section(w: World) -> None:
     await expect(404, await api("deleteSection", at | {"anchor": "nowhere"}, headers=headers))
     await expect(412, await api("deleteSection", at, headers=w.editor | {"If-Match": '"stale.1"'}))
     await expect(428, await api("deleteSection", at, headers=w.editor))
-    await expect(204, await api("deleteSection", at, headers=headers))
+    await expect(200, await api("replaceSection", at, json={"heading": "Changed"}, headers=headers))
+    clash = await api("deleteSection", at, headers=headers | MERGE)  # changed since, deleted here
+    await expect(409, clash)
+    assert clash.json()["type"].endswith("/merge-conflict")
+    current = w.editor | {"If-Match": await w.etag()}
+    await expect(200, await api("patchArticle", {"slug": RICH}, json={"title": "Theirs"}, headers=current))
+    merged = await api("deleteSection", at, headers=current | MERGE)
+    await expect(204, merged)
+    assert merged.headers["preference-applied"] == "merge"
     await _rename(w, RICH, "renamed")
     moved = w.editor | {"If-Match": await w.etag("renamed")}
     await expect(308, await api("deleteSection", {"slug": RICH, "anchor": "intro"}, headers=moved))

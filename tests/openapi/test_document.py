@@ -11,6 +11,8 @@ from tests.openapi.conformance import DOCUMENT, invalid, pointer
 from tests.openapi.live import SEED_TITLE
 
 OPERATIONS = [op for methods in DOCUMENT["paths"].values() for op in methods.values()]
+PAGES_FOR_PEOPLE = ("/admin", "/docs", "/favicon.ico")
+"""Served to browsers, not API operations: left out of the document."""
 SURFACE = {
     ("GET", "/api/v1/articles"): ("listArticles", "200 304 400 503"),
     ("POST", "/api/v1/articles"): ("createArticle", "201 400 401 403 409 413 415 422 503"),
@@ -22,12 +24,15 @@ SURFACE = {
     ("GET", "/api/v1/articles/{slug}/revisions"): ("listRevisions", "200 308 400 401 403 404 503"),
     ("GET", "/api/v1/articles/{slug}/revisions/{n}"): ("getRevision", "200 308 400 401 403 404 503"),
     ("POST", "/api/v1/articles/{slug}/revisions/{n}/restore"): ("restoreRevision", "200 308 400 401 403 404 412 503"),
-    ("POST", "/api/v1/articles/{slug}/sections"): ("addSection", "201 308 400 401 403 404 412 413 415 422 428 503"),
-    ("DELETE", "/api/v1/articles/{slug}/sections/{anchor}"): ("deleteSection", "204 308 400 401 403 404 412 428 503"),
+    ("POST", "/api/v1/articles/{slug}/sections"): ("addSection", "201 308 400 401 403 404 409 412 413 415 422 428 503"),
+    ("DELETE", "/api/v1/articles/{slug}/sections/{anchor}"): (
+        "deleteSection",
+        "204 308 400 401 403 404 409 412 428 503",
+    ),
     ("GET", "/api/v1/articles/{slug}/sections/{anchor}"): ("getSection", "200 301 304 308 400 401 403 404 503"),
     ("PUT", "/api/v1/articles/{slug}/sections/{anchor}"): (
         "replaceSection",
-        "200 308 400 401 403 404 412 413 415 422 428 503",
+        "200 308 400 401 403 404 409 412 413 415 422 428 503",
     ),
     ("POST", "/api/v1/articles/{slug}/unpublish"): ("unpublishArticle", "200 308 400 401 403 404 412 503"),
     ("GET", "/api/v1/assets"): ("listAssets", "200 400 401 403 503"),
@@ -67,11 +72,11 @@ async def test_openapi_json_serves_a_valid_3_1_document(client):
 
 
 def test_every_route_the_app_serves_is_documented_with_its_methods(settings):
-    """The /admin pages (HTML forms for people) and the /docs page are not API; everything else must be here."""
+    """The /admin pages (HTML forms for people), the /docs page and the icon are not API; all else must be here."""
     served = {
         (route.path, method.lower())
         for route in create_app(settings).starlette.routes
-        if isinstance(route, Route) and not route.path.startswith(("/admin", "/docs"))
+        if isinstance(route, Route) and not route.path.startswith(PAGES_FOR_PEOPLE)
         for method in route.methods or ()
         if method != "HEAD"
     }
@@ -95,7 +100,7 @@ def test_every_route_of_the_api_is_named_by_its_operation_id(settings):
     named = {
         (method, route.path): route.name
         for route in create_app(settings).starlette.routes
-        if isinstance(route, Route) and not route.path.startswith(("/admin", "/docs"))
+        if isinstance(route, Route) and not route.path.startswith(PAGES_FOR_PEOPLE)
         for method in route.methods or ()
         if method != "HEAD"
     }
@@ -179,3 +184,5 @@ def test_every_response_names_its_request_id_and_every_database_route_its_503_wi
     assert headers_of["getArticle", "304"] == {"X-Request-ID", "ETag", "Cache-Control", "Vary", "Surrogate-Key"}
     assert headers_of["replaceArticle", "412"] == {"X-Request-ID", "ETag"}
     assert headers_of["createArticle", "201"] == {"X-Request-ID", "ETag", "Location"}
+    assert headers_of["replaceArticle", "200"] == {"X-Request-ID", "ETag", "Preference-Applied"}
+    assert headers_of["deleteSection", "204"] == {"X-Request-ID", "Preference-Applied"}

@@ -137,6 +137,19 @@ async def test_a_connection_that_sends_nothing_is_closed(server):
     writer.close()
 
 
+async def test_a_new_connection_s_first_head_is_bounded_from_the_connection_opening(server):
+    reader, writer = await _connect(server)
+
+    await asyncio.sleep(HEAD_TIMEOUT * 0.6)
+    writer.write(b"GET /healthz HTTP/1.1\r\n")
+    await asyncio.sleep(HEAD_TIMEOUT * 0.6)  # 1.2 deadlines after the opening, 0.6 after the first byte
+    writer.write(b"Host: x\r\n\r\n")
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout")
+
+
 async def test_a_kept_alive_connection_idle_past_the_head_deadline_still_serves_its_next_request(server):
     reader, writer = await _connect(server)
     request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

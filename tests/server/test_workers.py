@@ -51,6 +51,41 @@ async def test_concurrent_puts_with_one_etag_make_exactly_one_change(editor, dat
     assert [item["version"] for item in history.json()["items"]] == [2, 1]
 
 
+async def test_concurrent_merging_puts_of_different_blocks_with_one_etag_all_land(editor, database_url, tmp_path):
+    blocks = [{"id": f"p{n}", "type": "paragraph", "spans": f"{n}."} for n in range(CONCURRENT_WRITES)]
+    body = {"title": "Shared", "sections": [{"id": "s", "blocks": blocks}]}
+    article = await drafts.create(ArticleInput.model_validate(body), default_locale="en")
+    etag = f'"{drafts.draft_tag(article.id, article.version)}"'
+
+    def edited(n):
+        return body | {"sections": [{"id": "s", "blocks": [b | {"spans": f"Writer {n}."} if b["id"] == f"p{n}" else b
+                                                          for b in blocks]}]}  # fmt: skip
+
+    with serve(database_url, tmp_path / "server.log", workers=3) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            responses = await asyncio.gather(
+                *(
+                    http.put(
+                        "/api/v1/articles/shared",
+                        json=edited(n),
+                        headers=editor | {"If-Match": etag, "Prefer": "merge"},
+                    )
+                    for n in range(CONCURRENT_WRITES)
+                )
+            )
+            draft = await http.get("/api/v1/articles/shared?preview=true", headers=editor)
+            history = await http.get("/api/v1/articles/shared/revisions?limit=100", headers=editor)
+            changes = await http.get("/api/v1/changes?limit=1000", headers=editor)
+
+    assert [response.status_code for response in responses] == [200] * CONCURRENT_WRITES, server.output()
+    texts = [block["spans"][0]["text"] for block in draft.json()["sections"][0]["blocks"]]
+    assert texts == [f"Writer {n}." for n in range(CONCURRENT_WRITES)]
+    assert draft.json()["version"] == CONCURRENT_WRITES + 1
+    assert len(history.json()["items"]) == CONCURRENT_WRITES + 1
+    updated = [event for event in changes.json()["items"] if event["type"] == "article.updated"]
+    assert len(updated) == CONCURRENT_WRITES + 1
+
+
 async def test_a_schedule_due_while_the_server_was_down_is_published_once_at_start(editor, database_url, tmp_path):
     await drafts.create(ArticleInput(title="Scheduled"), default_locale="en")
     at = datetime.now(UTC) + timedelta(seconds=1)

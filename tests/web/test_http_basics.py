@@ -146,14 +146,16 @@ async def test_cors_preflight_allows_the_headers_browsers_commonly_send(settings
     async with _cors_client(settings) as http:
         response = await http.options(
             "/api/v1/articles/x",
-            headers=_preflight("cache-control, authorization, if-none-match, content-type, last-event-id, pragma"),
+            headers=_preflight(
+                "cache-control, authorization, if-none-match, content-type, last-event-id, pragma, prefer"
+            ),
         )
 
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "https://site.example"
     assert response.headers["access-control-allow-headers"] == (
         "Accept, Accept-Language, Authorization, Cache-Control, Content-Language, Content-Type, If-Match, "
-        "If-Modified-Since, If-None-Match, If-Range, Last-Event-ID, Pragma, Range, X-Request-ID"
+        "If-Modified-Since, If-None-Match, If-Range, Last-Event-ID, Pragma, Prefer, Range, X-Request-ID"
     )
 
 
@@ -170,7 +172,7 @@ async def test_cors_preflight_with_a_header_not_allowed_answers_400_problem_nami
         "detail": "this cross-origin request is not allowed (headers): origin 'https://site.example', method 'GET', "
         "headers 'X-Tenant'; allowed request headers are set by CMS_CORS_ALLOW_HEADERS (Accept, Accept-Language, "
         "Authorization, Cache-Control, Content-Language, Content-Type, If-Match, If-Modified-Since, If-None-Match, "
-        "If-Range, Last-Event-ID, Pragma, Range, X-Request-ID); allowed origins are set by CMS_CORS_ORIGINS, "
+        "If-Range, Last-Event-ID, Pragma, Prefer, Range, X-Request-ID); allowed origins are set by CMS_CORS_ORIGINS, "
         "methods are GET, HEAD, POST, PUT, PATCH, DELETE",
     }
 

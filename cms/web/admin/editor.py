@@ -23,6 +23,7 @@ from cms.core.markdown_in import parse_markdown
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
+from cms.web.admin import differences
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
 from cms.web.http import params
@@ -154,6 +155,26 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def status_label(status: str, version: int, published_version: int | None) -> str:
+    """'Published', or 'Published, with unpublished changes' when the draft is newer than what delivery serves."""
+    if status == "published" and published_version is not None and version > published_version:
+        return "Published, with unpublished changes"
+    return STATUS_LABEL.get(status, status)
+
+
+def schedule_note(schedule: publishing.Scheduled | None, version: int) -> str:
+    """Which version a schedule publishes, and whether the draft (now `version`) changed since it was scheduled."""
+    if schedule is None:
+        return ""
+    when = f"Scheduled for {_when(schedule.at)}: publishes version {schedule.version}"
+    if version == schedule.version:
+        return f"{when}, the current draft."
+    return (
+        f"{when}; the draft has changed since (it is version {version} now). Schedule again to publish the"
+        " current draft instead."
+    )
+
+
 @signed_in("write")
 async def articles(request: Request, session: Session) -> Response:
     q, cursor = request.query_params.get("q", ""), request.query_params.get("cursor")
@@ -165,7 +186,7 @@ async def articles(request: Request, session: Session) -> Response:
     rows = [
         {
             "title": entry.title, "locale": entry.locale, "updated_at": entry.updated_at,
-            "status_label": STATUS_LABEL.get(entry.status, entry.status),
+            "status_label": status_label(entry.status, entry.version, entry.published_version),
             "edit_url": edit_url(request, entry.slug, entry.locale),
         }
         for entry in listed.entries
@@ -198,6 +219,7 @@ async def editor_page(
     if slug is not None:
         current, _ = await drafts.read(slug, locale)
         state = await publishing.state(current.slug, locale)
+        schedule = await publishing.scheduled(current.slug, locale)
         context |= {
             "form_action": edit_url(request, current.slug, locale),
             "upload_action": article_url(request, "upload", current.slug, locale),
@@ -206,7 +228,8 @@ async def editor_page(
             "preview_url": article_url(request, "preview", current.slug, locale),
             "revisions_url": history_url(request, current.slug, locale),
             "saved_title": current.title,
-            "status_label": STATUS_LABEL.get(current.status, current.status),
+            "status_label": status_label(current.status, current.version, state.published_version),
+            "schedule_note": schedule_note(schedule, current.version),
             "version": current.version,
             "published_at": _when(current.published_at),
             "scheduled_at": _when(state.scheduled_at),
@@ -367,15 +390,13 @@ async def _history(request: Request, session: Session, alert: str = "", status: 
         listed = await revisions.history_with_documents(slug, locale, REVISIONS_PER_PAGE, before)
     except (NotFound, Moved) as exc:
         return error_page(request, session, 404, "No such article", str(exc))
-    now = Draft.of(current, tag).lines()
+    now = differences.document_of(current)
     items = []
     for item in listed.items:
-        document = item.document
-        then = current.model_copy(update={name: getattr(document, name) for name in type(document).model_fields})
         items.append(
             {
                 "version": item.version, "who": item.token_name, "when": item.created_at,
-                "current": item.version == current.version, "diff": line_diff(now, Draft.of(then, "").lines()),
+                "current": item.version == current.version, "changes": differences.since(item.document, now),
                 "restore_url": article_url(request, "restore", current.slug, locale, item.version),
             }
         )  # fmt: skip

@@ -8,7 +8,7 @@ from cms.core.markdown_in import parse_markdown
 from cms.services import drafts, publishing
 from cms.services.assets import check_images
 from cms.web.http import auth, bodies, params
-from cms.web.http.preconditions import if_match
+from cms.web.http.preconditions import MERGE, PREFERENCE_APPLIED, if_match, prefers_merge
 from cms.web.http.problems import quoted_etag
 from cms.web.http.responses import json_response, render_article, render_section, rendered
 from cms.web.openapi.parts import (
@@ -17,6 +17,7 @@ from cms.web.openapi.parts import (
     IF_MATCH_REQUIRED,
     LOCALE,
     NO_CONTENT,
+    PREFER,
     REF,
     SLUG,
     json_body,
@@ -38,6 +39,14 @@ def draft_response(article: Article, status: int = 200, **headers: str) -> Respo
     response = json_response(article.model_dump(mode="json"), status)
     response.headers.update(draft_headers(article) | headers)
     return response
+
+
+def _applied(request: Request, expected: list[str] | None, article: Article) -> dict[str, str]:
+    """`Preference-Applied: merge` when the write was merged: If-Match named an older version than the one before
+    the version it made (a write whose If-Match was current is an ordinary write)."""
+    if not prefers_merge(request) or expected is None or "*" in expected:
+        return {}
+    return {} if drafts.draft_tag(article.id, article.version - 1) in expected else {PREFERENCE_APPLIED: MERGE}
 
 
 def _locale(request: Request, allowed: tuple[str, ...] = ("locale",)) -> str:
@@ -66,8 +75,9 @@ async def replace_article(request: Request) -> Response:
     locale = _locale(request)
     expected = if_match(request, required=True)
     new = await bodies.model(request, ArticleInput)
-    article = await drafts.replace(request.path_params["slug"], locale, new, expected, token.name)
-    return draft_response(article)
+    slug, merging = request.path_params["slug"], prefers_merge(request)
+    article = await drafts.replace(slug, locale, new, expected, token.name, merging)
+    return draft_response(article, **_applied(request, expected, article))
 
 
 async def patch_article(request: Request) -> Response:
@@ -75,8 +85,9 @@ async def patch_article(request: Request) -> Response:
     locale = _locale(request)
     expected = if_match(request, required=True)
     patch = await bodies.json_value(request, (bodies.MERGE_PATCH, bodies.JSON))
-    article = await drafts.patch(request.path_params["slug"], locale, patch, expected, token.name)
-    return draft_response(article)
+    slug, merging = request.path_params["slug"], prefers_merge(request)
+    article = await drafts.patch(slug, locale, patch, expected, token.name, merging)
+    return draft_response(article, **_applied(request, expected, article))
 
 
 async def delete_article(request: Request) -> Response:
@@ -94,11 +105,11 @@ async def add_section(request: Request) -> Response:
     section = SectionInput.model_validate(new.model_dump(exclude={"position"}, exclude_none=True))
     await check_images(("", section.blocks))  # errors at paths in this body, like its validation's
     slug = request.path_params["slug"]
-    article = await drafts.add_section(slug, locale, section, new.position, expected, token.name)
-    added = article.sections[-1 if new.position is None else new.position]
+    merging = prefers_merge(request)
+    article, added = await drafts.add_section(slug, locale, section, new.position, expected, token.name, merging)
     location = f"/api/v1/articles/{article.slug}/sections/{added.anchor}?preview=true"
     response = json_response(added.model_dump(mode="json"), 201)
-    response.headers.update(draft_headers(article) | {"Location": location})
+    response.headers.update(draft_headers(article) | {"Location": location} | _applied(request, expected, article))
     return response
 
 
@@ -109,10 +120,10 @@ async def replace_section(request: Request) -> Response:
     new = await bodies.model(request, SectionInput)
     await check_images(("", new.blocks))  # errors at paths in this body, like its validation's
     slug, anchor = request.path_params["slug"], request.path_params["anchor"]
-    article = await drafts.replace_section(slug, locale, anchor, new, expected, token.name)
-    replaced = next(s for s in article.sections if s.anchor == (new.anchor or anchor))
+    merging = prefers_merge(request)
+    article, replaced = await drafts.replace_section(slug, locale, anchor, new, expected, token.name, merging)
     response = json_response(replaced.model_dump(mode="json"))
-    response.headers.update(draft_headers(article))
+    response.headers.update(draft_headers(article) | _applied(request, expected, article))
     return response
 
 
@@ -121,8 +132,8 @@ async def delete_section(request: Request) -> Response:
     locale = _locale(request)
     expected = if_match(request, required=True)
     slug, anchor = request.path_params["slug"], request.path_params["anchor"]
-    article = await drafts.delete_section(slug, locale, anchor, expected, token.name)
-    return Response(status_code=204, headers=draft_headers(article))
+    article = await drafts.delete_section(slug, locale, anchor, expected, token.name, prefers_merge(request))
+    return Response(status_code=204, headers=draft_headers(article) | _applied(request, expected, article))
 
 
 async def publish(request: Request) -> Response:
@@ -178,7 +189,7 @@ def _default_or(query: dict[str, str], request: Request) -> str:
 DRAFT = json_body("Article", "The draft, with its new `ETag`.")
 PUBLICATION = json_body("Publication", "Where the article stands.")
 AT_SLUG = [SLUG, LOCALE]
-AT_SECTION = [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED]
+AT_SECTION = [SLUG, ANCHOR, LOCALE, IF_MATCH_REQUIRED, PREFER]
 NO_SECTION = problem("No such article, or it has no section with this anchor.")
 ARTICLE_OR_MARKDOWN = {
     "required": True,
@@ -215,10 +226,11 @@ operations = [
         "Editing",
         "Replace the draft",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("ArticleInput"),
-        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True, merges=True)},
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "PATCH",
@@ -228,10 +240,11 @@ operations = [
         "Editing",
         "Change the draft's title, slug, tags, summary, author or sections (JSON Merge Patch)",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("ArticlePatch", ("application/merge-patch+json", "application/json")),
-        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True)},
+        responses={"200": DRAFT, **write_errors(if_match="required", conflict=True, merges=True)},
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "DELETE",
@@ -252,13 +265,14 @@ operations = [
         "Editing",
         "Add a section to the draft",
         scopes=("write",),
-        parameters=[*AT_SLUG, IF_MATCH_REQUIRED],
+        parameters=[*AT_SLUG, IF_MATCH_REQUIRED, PREFER],
         body=request_body("NewSection"),
         responses={
             "201": json_body("Section", "The new section; `ETag` is the draft's new one."),
-            **write_errors(if_match="required"),
+            **write_errors(if_match="required", merges=True),
         },
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "PUT",
@@ -272,10 +286,11 @@ operations = [
         body=request_body("SectionInput"),
         responses={
             "200": json_body("Section", "The section; `ETag` is the draft's new one."),
-            **write_errors(if_match="required"),
+            **write_errors(if_match="required", merges=True),
             "404": NO_SECTION,
         },
         returns_draft=True,
+        merges=True,
     ),
     Operation(
         "DELETE",
@@ -286,7 +301,12 @@ operations = [
         "Remove one section of the draft",
         scopes=("write",),
         parameters=AT_SECTION,
-        responses={"204": NO_CONTENT, **write_errors(body=False, if_match="required"), "404": NO_SECTION},
+        responses={
+            "204": NO_CONTENT,
+            **write_errors(body=False, if_match="required", merges=True),
+            "404": NO_SECTION,
+        },
+        merges=True,
     ),
     Operation(
         "POST",

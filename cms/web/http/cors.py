@@ -13,7 +13,7 @@ from starlette.types import ASGIApp
 from cms.web.http.problems import ProblemResponse
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
-EXPOSED = ["ETag", "Location", "X-Request-ID", "Last-Modified", "Retry-After"]
+EXPOSED = ["ETag", "Location", "X-Request-ID", "Last-Modified", "Retry-After", "Preference-Applied"]
 
 
 class Cors(CORSMiddleware):

@@ -17,6 +17,7 @@ from cms.core.errors import (
     CMSError,
     Conflict,
     InvalidContent,
+    MergeConflict,
     Moved,
     NotFound,
     StaleDraft,
@@ -31,6 +32,9 @@ log = logging.getLogger("cms.errors")
 DELIVERY_ROUTES = ("getArticle", "getSection")
 """The operationIds (route names) of the delivery reads (cms/web/api/delivery.py) whose renamed slugs answer 301."""
 
+MERGE_CONFLICT = "tag:cms,2026:problems/merge-conflict"
+"""The `type` of a merge's 409 (RFC 9457 allows a tag URI for a type that is not a web page; docs/api.md has it)."""
+
 # RFC 9110's names, where older Pythons' HTTPStatus still has RFC 7231's: titles must not change with the runtime.
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
@@ -38,9 +42,16 @@ _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 class ProblemResponse(Response):
     media_type = "application/problem+json"
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        type: str = "about:blank",
+        **extra: Any,
+    ) -> None:
         title = _TITLES.get(status) or HTTPStatus(status).phrase
-        body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+        body = {"type": type, "title": title, "status": status, "detail": detail, **extra}
         super().__init__(orjson.dumps(body), status_code=status, headers=headers)
 
 
@@ -59,6 +70,7 @@ def bad_parameter(name: str, detail: str) -> Problem:
 _STATUS: dict[type[CMSError], int] = {
     NotFound: 404,
     Conflict: 409,
+    MergeConflict: 409,
     StaleDraft: 412,
     TooLarge: 413,
     UnsupportedType: 415,
@@ -87,6 +99,15 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
         current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
         detail = f"the draft has changed since you read it: the current ETag is {current}; fetch it and retry"
         return ProblemResponse(status, detail, headers={"ETag": current})
+    if isinstance(exc, MergeConflict):
+        conflicts = [conflict.as_json() for conflict in exc.conflicts]
+        paths = ", ".join(conflict.path for conflict in exc.conflicts)
+        current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
+        detail = (
+            f"both this write and a save since its If-Match changed {paths} differently, so nothing was saved: "
+            f"resolve each conflict and send the result with If-Match: {current}"
+        )
+        return ProblemResponse(status, detail, {"ETag": current}, type=MERGE_CONFLICT, conflicts=conflicts)
     if isinstance(exc, Busy):
         return ProblemResponse(status, str(exc), headers={"Retry-After": "1"})
     return ProblemResponse(status, str(exc))

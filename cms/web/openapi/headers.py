@@ -36,6 +36,10 @@ HEADERS = {
     "Last-Modified": _header("When the article was last published.", required=False),
     "Location": _header("The URL of what was made, or where the resource is now."),
     "Retry-After": _header("Seconds to wait before trying again."),
+    "Preference-Applied": _header(
+        "`merge` when the write was merged with what was saved since its If-Match (`Prefer: merge`, RFC 7240).",
+        required=False,
+    ),
     "WWW-Authenticate": _header("`Bearer`, with the reason when a token was sent."),
 }
 
@@ -68,6 +72,8 @@ def _names(status: str, cached: bool, operation: Operation) -> list[str]:
         names.append("ETag")
     if status in ("201", "301", "308"):
         names.append("Location")
+    if status in ("200", "201", "204") and operation.merges:
+        names.append("Preference-Applied")
     if status in ("429", "503"):
         names.append("Retry-After")
     if status == "401":

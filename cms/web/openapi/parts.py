@@ -59,6 +59,14 @@ PREVIEW = param(
 )
 IF_MATCH = param("If-Match", "header", "The draft's ETag, as the last read or write returned it.", {"type": "string"})
 IF_MATCH_REQUIRED = IF_MATCH | {"required": True}
+PREFER = param(
+    "Prefer",
+    "header",
+    "`merge` (RFC 7240): when If-Match names an older version of the draft, merge this write with what was saved "
+    "since (section by section, block by block) instead of answering 412; the answer then carries "
+    "`Preference-Applied: merge`, or is a 409 listing the `conflicts` (docs/api.md). Other preferences are ignored.",
+    {"type": "string"},
+)
 
 
 def json_body(ref: str, description: str) -> dict[str, Any]:
@@ -93,6 +101,15 @@ TOO_LARGE = problem("The body is larger than CMS_MAX_BODY_BYTES.")
 UNSUPPORTED = problem("The body's content type is not accepted here.")
 INVALID = problem("The content is not valid: `errors` lists each field's path and message.")
 NEEDS_IF_MATCH = problem("No If-Match header: `header` names it.")
+MERGE_CONFLICT = problem(
+    "`Prefer: merge` and both this write and a save since its If-Match changed one unit differently: `type` ends "
+    "with `/merge-conflict`, `conflicts` lists each unit's path and its base, theirs and mine values; nothing changed."
+)
+SLUG_TAKEN_OR_MERGE_CONFLICT = problem(
+    "The slug is taken by another article in this locale; or, with `Prefer: merge`, both this write and a save since "
+    "its If-Match changed one unit differently (`type` ends with `/merge-conflict`, `conflicts` lists them). "
+    "Nothing changed."
+)
 NOT_MODIFIED = {"description": "If-None-Match names the current ETag (or If-Modified-Since is not older): no body."}
 MOVED = {"description": "The slug was renamed: `Location` is the new URL, query string kept."}
 MOVED_PERMANENTLY = {"description": "The slug was renamed: repeat the request at `Location` (method and body kept)."}
@@ -105,8 +122,11 @@ def request_body(ref: str, media_types: tuple[str, ...] = ("application/json",))
     return {"required": True, "content": {kind: {"schema": {"$ref": REF + ref}} for kind in media_types}}
 
 
-def write_errors(*, slug: bool = True, body: bool = True, if_match: str = "", conflict: bool = False) -> dict[str, Any]:
-    """The statuses of an authenticated write: `if_match` is "required", "optional" or "" (not read)."""
+def write_errors(
+    *, slug: bool = True, body: bool = True, if_match: str = "", conflict: bool = False, merges: bool = False
+) -> dict[str, Any]:
+    """The statuses of an authenticated write: `if_match` is "required", "optional" or "" (not read); `conflict`: a
+    slug may be taken; `merges`: it takes `Prefer: merge`."""
     errors: dict[str, Any] = {"400": BAD_BODY if body else BAD_QUERY, "401": UNAUTHORIZED, "403": FORBIDDEN}
     if slug:
         errors |= {"308": MOVED_PERMANENTLY, "404": NO_ARTICLE}
@@ -116,6 +136,8 @@ def write_errors(*, slug: bool = True, body: bool = True, if_match: str = "", co
         errors["412"] = STALE
     if if_match == "required":
         errors["428"] = NEEDS_IF_MATCH
-    if conflict:
-        errors["409"] = SLUG_TAKEN
+    if conflict or merges:
+        errors["409"] = (
+            SLUG_TAKEN_OR_MERGE_CONFLICT if conflict and merges else SLUG_TAKEN if conflict else MERGE_CONFLICT
+        )
     return errors

@@ -1,0 +1,313 @@
+"""Three-way merge of two edits of one article, by unit (docs/api.md, "Merging concurrent edits"; why:
+docs/decisions/0010-three-way-merge-by-unit.md).
+
+`merge(base, theirs, mine)` gives the merged `Draft`, or the list of conflicts when both sides changed one unit
+differently. The units: each field (title, slug, tags, summary, author); each section's heading and anchor; each
+block as a whole, by id; the order of the sections; the order of each section's blocks.
+
+- A unit changed on one side takes that side's value; changed on both sides alike, that value; else a conflict.
+- A section or block added on one side is kept after the neighbour it follows there (both sides adding after
+  one neighbour: theirs first, then mine). Deleted on one side and unchanged on the other: deleted. Deleted on
+  one side and changed on the other: a conflict (`sections/<id>`, `sections/<id>/blocks/<id>`).
+- The order of a list is compared on the elements both sides kept, so additions and deletions never count as a
+  reordering; both sides reordering them differently is a conflict (`sections/order`, `sections/<id>/blocks/order`).
+- A block is one unit wherever it is: moved to another section on one side and edited on the other, it lands
+  where it was moved, with the edit.
+- The result is validated like any input (unique anchors and ids, the limits); what fails is a conflict too.
+"""
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cms.core.article import ArticleInput, Document, Section, to_document
+from cms.core.blocks import error_list
+
+FIELDS: Final = ("title", "slug", "tags", "summary", "author")
+
+
+class _Absent:
+    """A unit that a version does not have (a section or block added or deleted since)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Final = _Absent()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One version of an article's editable content: its slug and its document (every id and anchor set)."""
+
+    slug: str
+    document: Document
+
+    def as_input(self) -> ArticleInput:
+        """The draft as a write's body (its blocks, valid already, are not validated again)."""
+        document = self.document
+        sections = [
+            {"id": section.id, "anchor": section.anchor, "heading": section.heading, "blocks": section.blocks}
+            for section in document.sections
+        ]
+        fields = {
+            "title": document.title,
+            "summary": document.summary,
+            "tags": document.tags,
+            "author": document.author,
+        }
+        return ArticleInput.model_validate({"slug": self.slug, **fields, "sections": sections})
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A unit both sides changed differently: `path` names it, the others are its values (None when absent)."""
+
+    path: str
+    base: Any
+    theirs: Any
+    mine: Any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "base": self.base, "theirs": self.theirs, "mine": self.mine}
+
+
+def merge(base: Draft, theirs: Draft, mine: Draft) -> Draft | list[Conflict]:
+    """The merged draft, or every conflict (in document order: fields, section order, then section by section)."""
+    sides = (_Side(base), _Side(theirs), _Side(mine))
+    merger = _Merger(*sides)
+    fields = {name: merger.unit(name, *(getattr(side, name) for side in sides)) for name in FIELDS}
+    order = merger.order("sections", *(side.section_ids for side in sides))
+    for section_id in sides[0].section_ids:
+        merger.deleted_section(section_id)
+    blocks = merger.blocks()
+    sections = [merger.section(section_id, blocks) for section_id in order]
+    if not merger.conflicts:  # a section in conflict leaves its blocks unplaced: no second report of those
+        merger.placed(sections, blocks)
+    if merger.conflicts:
+        return merger.conflicts
+    merged = {**fields, "sections": sections}
+    if clashes := _anchor_clashes(sections, sides):
+        return clashes
+    try:
+        article = ArticleInput.model_validate(merged)
+    except ValidationError as exc:
+        return [Conflict(error["path"], None, None, None) for error in error_list(exc)]
+    return Draft(merged["slug"], to_document(article))
+
+
+class _Side:
+    """One version, indexed by id."""
+
+    def __init__(self, draft: Draft) -> None:
+        document = draft.document
+        self.slug, self.title, self.tags = draft.slug, document.title, document.tags
+        self.summary, self.author = document.summary, document.author
+        self.sections = {section.id: section for section in document.sections}
+        self.section_ids = [section.id for section in document.sections]
+        # Blocks stay models: comparing them is cheap, and the merged article is validated without validating again
+        # the blocks it took from a side (they were, as that side was saved). Only conflicts are dumped.
+        self.block_ids = {section.id: [_id(block.id) for block in section.blocks] for section in document.sections}
+        self.blocks: dict[str, BaseModel] = {
+            _id(block.id): block for section in document.sections for block in section.blocks
+        }
+        self.homes = {block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids}
+
+    def section_fields(self, section_id: str) -> dict[str, Any] | _Absent:
+        section = self.sections.get(section_id)
+        return ABSENT if section is None else {"heading": section.heading, "anchor": section.anchor}
+
+    def section_value(self, section_id: str) -> dict[str, Any] | None:
+        section = self.sections.get(section_id)
+        return None if section is None else section.model_dump(mode="json")
+
+
+class _Merger:
+    def __init__(self, base: _Side, theirs: _Side, mine: _Side) -> None:
+        self.base, self.theirs, self.mine = base, theirs, mine
+        self.conflicts: list[Conflict] = []
+
+    def unit(self, path: str, base: Any, theirs: Any, mine: Any) -> Any:
+        """One side's change wins; both sides' different changes are a conflict (the base value stands meanwhile)."""
+        if theirs == mine:
+            return theirs
+        if theirs == base:
+            return mine
+        if mine == base:
+            return theirs
+        self.conflicts.append(Conflict(path, _value(base), _value(theirs), _value(mine)))
+        return base
+
+    def order(self, path: str, base: list[str], theirs: list[str], mine: list[str]) -> list[str]:
+        merged, clean = _merge_order(base, theirs, mine)
+        if not clean:  # theirs' order stands meanwhile, so that the other units are still compared
+            self.conflicts.append(Conflict(f"{path}/order", base, theirs, mine))
+        return merged
+
+    def section(self, section_id: str, blocks: dict[str, BaseModel]) -> dict[str, Any]:
+        """A section of the merged order: one all three have, or one a side added."""
+        base, theirs, mine = self.base, self.theirs, self.mine
+        path = f"sections/{section_id}"
+        heading = self.unit(f"{path}/heading", *(_field(side, section_id, "heading") for side in (base, theirs, mine)))
+        anchor = self.unit(f"{path}/anchor", *(_field(side, section_id, "anchor") for side in (base, theirs, mine)))
+        ids = self.order(f"{path}/blocks", *(side.block_ids.get(section_id, []) for side in (base, theirs, mine)))
+        return {
+            "id": section_id,
+            "anchor": anchor,
+            "heading": heading,
+            "blocks": [blocks[block_id] for block_id in ids if block_id in blocks],
+        }
+
+    def deleted_section(self, section_id: str) -> None:
+        """A section of the base deleted on one side: a conflict when the other side changed it (its heading,
+        anchor, blocks or their order), else it is gone."""
+        base, theirs, mine = self.base, self.theirs, self.mine
+        kept_by = [side for side in (theirs, mine) if section_id in side.sections]
+        if len(kept_by) == 2:
+            return
+        before = _section_content(base, section_id)
+        if any(_section_content(side, section_id) != before for side in kept_by):
+            self.conflicts.append(
+                Conflict(
+                    f"sections/{section_id}",
+                    base.section_value(section_id),
+                    theirs.section_value(section_id),
+                    mine.section_value(section_id),
+                )
+            )
+
+    def placed(self, sections: list[dict[str, Any]], blocks: dict[str, BaseModel]) -> None:
+        """Every kept block sits in exactly one place; a block both sides moved to different places is a conflict."""
+        places: dict[str, int] = dict.fromkeys(blocks, 0)
+        for section in sections:
+            for block in section["blocks"]:
+                places[block.id] += 1
+        for block_id, count in places.items():
+            if count != 1:
+                path = f"sections/{_home(block_id, self.base, self.theirs, self.mine)}/blocks/{block_id}"
+                values = (_value(side.blocks.get(block_id, ABSENT)) for side in (self.base, self.theirs, self.mine))
+                self.conflicts.append(Conflict(path, *values))
+
+    def blocks(self) -> dict[str, BaseModel]:
+        """Every block's merged value by id, wherever it sits (deleted ones and those in conflict left out)."""
+        base, theirs, mine = self.base, self.theirs, self.mine
+        ids = dict.fromkeys([*base.blocks, *theirs.blocks, *mine.blocks])
+        merged: dict[str, BaseModel] = {}
+        for block_id in ids:
+            values = [side.blocks.get(block_id, ABSENT) for side in (base, theirs, mine)]
+            path = f"sections/{_home(block_id, base, theirs, mine)}/blocks/{block_id}"
+            conflicts = len(self.conflicts)
+            value = self.unit(path, *values)
+            if value is not ABSENT and len(self.conflicts) == conflicts:
+                merged[block_id] = value
+        return merged
+
+
+def _id(block_id: str | None) -> str:
+    if block_id is None:
+        raise ValueError("a document's blocks all have ids (cms.core.article.to_document gives them)")
+    return block_id
+
+
+def _value(value: Any) -> Any:
+    """A unit's value as a conflict shows it: JSON, None when absent."""
+    if value is ABSENT:
+        return None
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def _field(side: _Side, section_id: str, name: str) -> Any:
+    fields = side.section_fields(section_id)
+    return ABSENT if isinstance(fields, _Absent) else fields[name]
+
+
+def _home(block_id: str, *sides: _Side) -> str:
+    """The section a block is known by: where the base has it, else where a side added it."""
+    for side in sides:
+        if block_id in side.homes:
+            return side.homes[block_id]
+    raise ValueError(f"block {block_id!r} is in no section")  # unreachable: ids come from the sections
+
+
+def _section_content(side: _Side, section_id: str) -> tuple[Any, ...]:
+    section: Section = side.sections[section_id]
+    block_ids = side.block_ids[section_id]
+    return section.heading, section.anchor, block_ids, [side.blocks[block_id] for block_id in block_ids]
+
+
+def _anchor_clashes(sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _Side]) -> list[Conflict]:
+    """Two sections holding one anchor after the merge (each side gave one of them that anchor): a conflict at
+    the section that took it later in the article."""
+    base, theirs, mine = sides
+    seen: set[str] = set()
+    clashes = []
+    for section in sections:
+        if section["anchor"] in seen:
+            sid = section["id"]
+            values = (_field(side, sid, "anchor") for side in (base, theirs, mine))
+            clashes.append(Conflict(f"sections/{sid}/anchor", *map(_value, values)))
+        seen.add(section["anchor"])
+    return clashes
+
+
+H = TypeVar("H", bound=Hashable)
+
+
+def merge_order(base: Sequence[H], theirs: Sequence[H], mine: Sequence[H]) -> list[H] | None:
+    """Three-way merge of a list of unique ids; None when both sides reordered it differently.
+
+    What both sides kept is ordered as the side that reordered it has it. An element deleted on either side is
+    gone. An element added on one side follows the kept element it follows there (the start when none does);
+    after one element, theirs' additions come first, then mine. An element both sides added (a block moved
+    into this section on both sides) is kept once, where theirs put it, if mine put it after the same element;
+    elsewhere it is a conflict.
+
+    >>> merge_order(["a", "b", "c"], ["a", "x", "b", "c"], ["c", "a", "b", "y"])
+    ['c', 'a', 'x', 'b', 'y']
+    """
+    merged, clean = _merge_order(base, theirs, mine)
+    return merged if clean else None
+
+
+def _merge_order(base: Sequence[H], theirs: Sequence[H], mine: Sequence[H]) -> tuple[list[H], bool]:
+    """The merged list and whether it merged cleanly; where it did not, theirs' order is taken."""
+    in_theirs, in_mine = set(theirs), set(mine)
+    kept_set = {element for element in base if element in in_theirs and element in in_mine}
+    kept = {
+        side: [element for element in elements if element in kept_set]
+        for side, elements in (("base", base), ("theirs", theirs), ("mine", mine))
+    }
+    clean = kept["theirs"] == kept["base"] or kept["mine"] == kept["base"] or kept["mine"] == kept["theirs"]
+    order = kept["mine"] if kept["theirs"] == kept["base"] else kept["theirs"]
+    in_base = set(base)
+    theirs_added = _additions(theirs, in_base, kept_set)
+    mine_added = _additions(mine, in_base, kept_set)
+    both = {element for run in theirs_added.values() for element in run} & {
+        element for run in mine_added.values() for element in run
+    }
+    clean = clean and all(_after(theirs_added, element) == _after(mine_added, element) for element in both)
+    merged: list[H] = []
+    for after in [None, *order]:
+        if after is not None:
+            merged.append(after)
+        merged += theirs_added.get(after, [])
+        merged += [element for element in mine_added.get(after, []) if element not in both]
+    return merged, clean
+
+
+def _additions(elements: Sequence[H], in_base: set[H], kept: set[H]) -> dict[H | None, list[H]]:
+    """The elements a side added, by the kept element they follow on that side (None: the start)."""
+    runs: dict[H | None, list[H]] = {}
+    after: H | None = None
+    for element in elements:
+        if element in kept:
+            after = element
+        elif element not in in_base:
+            runs.setdefault(after, []).append(element)
+    return runs
+
+
+def _after(runs: dict[H | None, list[H]], element: H) -> H | None:
+    return next(after for after, run in runs.items() if element in run)
