@@ -58,7 +58,7 @@ def write(spans: list[Json], *, lines: bool = False) -> str:
     out: list[str] = []
     marks: set[str] = set()
     href: str | None = None
-    for span in merged(spans) + [{"text": ""}]:
+    for span in [*merged(spans), {"text": ""}]:
         wanted, link = set(span.get("marks", [])), span.get("href")
         out += [_MARKER[mark] for mark in MARKS if mark in marks - wanted]  # off first
         if link != href and href is not None:

@@ -169,7 +169,9 @@ async def test_inline_marks_are_written_in_the_notation_explained_beside_the_fie
 
     fields = form_dict(page)
 
-    assert fields["ib-p.spans"] == "Plain **strong** and ***both*** [__linked__](https://example.org/a_b)split`~~ code`~~"
+    assert (
+        fields["ib-p.spans"] == "Plain **strong** and ***both*** [__linked__](https://example.org/a_b)split`~~ code`~~"
+    )
     assert "__underline__" in page.text
     assert fields["ib-l.items"] == "- one\r\n  - *nested*\r\n- two"
     assert fields["ib-t.rows"] == "Name | Value\r\na \\| b | **x**\r\n | last"
@@ -293,39 +295,46 @@ def list_items(depth: int) -> st.SearchStrategy[list[Json]]:
     return st.lists(item, min_size=1, max_size=2)
 
 
+def block(kind: str, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Json]:
+    return st.fixed_dictionaries({"type": st.just(kind), **fields})
+
+
+sizes = st.none() | st.integers(1, 5000)
+html = st.sampled_from(["<p>x</p>", "<em>a</em> b", "<table><tr><td>1</td></tr></table>"])
+rows = st.lists(st.lists(cell, min_size=1, max_size=3), min_size=1, max_size=3)
 blocks = st.one_of(
-    st.builds(lambda s: {"type": "paragraph", "spans": s}, spans),
-    st.builds(lambda lv, s: {"type": "heading", "level": lv, "spans": s}, st.integers(3, 6), spans),
-    st.builds(lambda st_, i: {"type": "list", "style": st_, "items": i}, st.sampled_from(["bullet", "number"]), list_items(3)),
-    st.builds(lambda s, c: {"type": "quote", "spans": s, "cite": c}, spans, optional),
-    st.builds(lambda c, lang: {"type": "code", "code": c, "language": lang}, words | st.just(""), st.none() | st.sampled_from(["python", "c++"])),
-    st.builds(
-        lambda a, c, w, h: {"type": "image", "src": "https://example.org/i.png", "alt": a, "caption": c, "width": w, "height": h},
-        words | st.just(""), optional, st.none() | st.integers(1, 5000), st.none() | st.integers(1, 5000),
-    ),
-    st.builds(lambda t: {"type": "embed", "url": "https://example.org/v", "title": t}, optional),
-    st.builds(lambda tone, s: {"type": "callout", "tone": tone, "spans": s}, st.sampled_from(["info", "tip", "warning"]), spans),
-    st.just({"type": "divider"}),
-    st.builds(lambda r, h: {"type": "table", "rows": r, "header_row": h}, st.lists(st.lists(cell, min_size=1, max_size=3), min_size=1, max_size=3), st.booleans()),
-    st.builds(lambda h: {"type": "html", "html": h}, st.sampled_from(["<p>x</p>", "<em>a</em> b", "<table><tr><td>1</td></tr></table>"])),
+    block("paragraph", spans=spans),
+    block("heading", level=st.integers(3, 6), spans=spans),
+    block("list", style=st.sampled_from(["bullet", "number"]), items=list_items(3)),
+    block("quote", spans=spans, cite=optional),
+    block("code", code=words | st.just(""), language=st.none() | st.sampled_from(["python", "c++"])),
+    block("image", src=st.just("https://example.org/i.png"), alt=words | st.just(""), caption=optional,
+          width=sizes, height=sizes),
+    block("embed", url=st.just("https://example.org/v"), title=optional),
+    block("callout", tone=st.sampled_from(["info", "tip", "warning"]), spans=spans),
+    block("divider"),
+    block("table", rows=rows, header_row=st.booleans()),
+    block("html", html=html),
 )  # fmt: skip
+anchors = st.none() | st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,4})?\Z")
 sections = st.lists(
-    st.builds(
-        lambda h, a, b: {"heading": h, "anchor": a, "blocks": b},
-        headings, st.none() | st.from_regex(r"\A[a-z0-9]{1,8}(-[a-z0-9]{1,4})?\Z"), st.lists(blocks, max_size=4),
-    ),
+    st.fixed_dictionaries({"heading": headings, "anchor": anchors, "blocks": st.lists(blocks, max_size=4)}),
     max_size=3,
     unique_by=lambda s: s["anchor"] or object(),
-)  # fmt: skip
-articles = st.builds(
-    lambda title, summary, tags, author, s: {"title": title, "summary": summary, "tags": tags, "author": author, "sections": s},
-    words.map(str.strip).filter(bool), optional,
-    st.lists(st.text(st.characters(exclude_categories=["Cc", "Cs"], exclude_characters=","), min_size=1, max_size=5), unique=True, max_size=3),
-    optional, sections,
+)
+tags = st.text(st.characters(exclude_categories=["Cc", "Cs"], exclude_characters=","), min_size=1, max_size=5)
+articles = st.fixed_dictionaries(
+    {
+        "title": words.map(str.strip).filter(bool), "summary": optional,
+        "tags": st.lists(tags, unique=True, max_size=3), "author": optional, "sections": sections,
+    }
 )  # fmt: skip
 
+Plain = {"marks": [], "href": None}
+
+
 ONE_FIELD = {
-    "paragraph": ("spans", "Changed *words*", [{"text": "Changed ", "marks": [], "href": None}, {"text": "words", "marks": ["em"], "href": None}]),
+    "paragraph": ("spans", "Changed *w*", [{"text": "Changed ", **Plain}, {**Plain, "text": "w", "marks": ["em"]}]),
     "heading": ("level", "6", 6),
     "list": ("style", "bullet", "bullet"),
     "quote": ("cite", "Someone new", "Someone new"),
@@ -333,7 +342,7 @@ ONE_FIELD = {
     "image": ("alt", "New alt", "New alt"),
     "embed": ("title", "New title", "New title"),
     "callout": ("tone", "tip", "tip"),
-    "table": ("rows", "p | q", [[[{"text": "p", "marks": [], "href": None}], [{"text": "q", "marks": [], "href": None}]]]),
+    "table": ("rows", "p | q", [[[{"text": "p", **Plain}], [{"text": "q", **Plain}]]]),
     "html": ("html", "<p>changed</p>", "<p>changed</p>"),
 }  # fmt: skip
 
@@ -341,10 +350,6 @@ ONE_FIELD = {
 @pytest.fixture
 async def property_editor(client, editor, signed_in):
     return editor
-
-
-def without_nones(article: Json) -> Json:
-    return article
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -361,7 +366,7 @@ async def test_any_article_saved_unchanged_stays_identical_and_one_changed_field
     slug = before["slug"]
     page = await client.get(f"/admin/articles/{slug}/edit")
 
-    unchanged = await send(client, page.url.path, form_pairs(page) + [("action", "save")])
+    unchanged = await send(client, page.url.path, [*form_pairs(page), ("action", "save")])
 
     assert unchanged.status_code == 303, unchanged.text
     assert content(await draft(client, editor, slug)) == content(before)
@@ -377,7 +382,7 @@ async def test_any_article_saved_unchanged_stays_identical_and_one_changed_field
         attr, typed, value = ONE_FIELD[block["type"]]
         name = f"i{block['id']}.{attr}"
         pairs = [(n, typed if n == name else v) for n, v in form_pairs(page)]
-        changed = await send(client, page.url.path, pairs + [("action", "save")])
+        changed = await send(client, page.url.path, [*pairs, ("action", "save")])
         assert changed.status_code == 303, changed.text
         expected = copy.deepcopy(before)
         expected["sections"][s]["blocks"][b][attr] = value

@@ -4,9 +4,9 @@ between, show both versions and let the person choose. Every change goes through
 
 import difflib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +27,16 @@ from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
-from cms.web.admin.structured import FIELDS, SPANS_HINT, TYPE_LABEL, ArticleForm, FormErrors, SectionForm, blocks_of, new_block
+from cms.web.admin.structured import (
+    FIELDS,
+    SPANS_HINT,
+    TYPE_LABEL,
+    ArticleForm,
+    FormErrors,
+    SectionForm,
+    blocks_of,
+    new_block,
+)
 from cms.web.http import params
 from cms.web.http.problems import Problem
 

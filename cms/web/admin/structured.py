@@ -47,14 +47,15 @@ class Field:
 
 
 SPANS_HINT = "**strong**, *emphasis*, `code`, __underline__, ~~strike~~, [text](https://…); \\ before a literal *."
+TEXT = Field("spans", "Text", "spans", hint=SPANS_HINT)
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "paragraph": (Field("spans", "Text", "spans", hint=SPANS_HINT),),
-    "heading": (Field("level", "Level", "choice", ("3", "4", "5", "6")), Field("spans", "Text", "spans", hint=SPANS_HINT)),
+    "paragraph": (TEXT,),
+    "heading": (Field("level", "Level", "choice", ("3", "4", "5", "6")), TEXT),
     "list": (
         Field("style", "Style", "choice", ("bullet", "number")),
-        Field("items", "Items", "items", hint="One item a line, “- ” first; two more spaces before “- ” nest it. " + SPANS_HINT),
+        Field("items", "Items", "items", hint="One item a line, “- ” first; two more spaces before “- ” nest it."),
     ),
-    "quote": (Field("spans", "Text", "spans", hint=SPANS_HINT), Field("cite", "Cite", "line")),
+    "quote": (TEXT, Field("cite", "Cite", "line")),
     "code": (Field("code", "Code", "code"), Field("language", "Language", "line")),
     "image": (
         Field("asset_id", "Asset", "line", hint="An uploaded image's id; or leave empty and give a Source URL."),
@@ -65,7 +66,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("height", "Height", "int", hint="Pixels; set from the upload for an asset."),
     ),
     "embed": (Field("url", "URL", "line"), Field("title", "Title", "line")),
-    "callout": (Field("tone", "Tone", "choice", ("info", "tip", "warning")), Field("spans", "Text", "spans", hint=SPANS_HINT)),
+    "callout": (Field("tone", "Tone", "choice", ("info", "tip", "warning")), TEXT),
     "divider": (),
     "table": (
         Field("rows", "Rows", "rows", hint="One row a line, cells separated by “ | ”. " + SPANS_HINT),
@@ -268,9 +269,9 @@ class ArticleForm:
         sections = []
         for section_key, block_keys in layout_of(values.get("layout", "")):
             blocks = [
-                BlockForm(key, values.get(f"{key}.id", ""), kind, {f.attr: values.get(f"{key}.{f.attr}", "") for f in FIELDS[kind]})
+                BlockForm(key, values.get(f"{key}.id", ""), kind, {f.attr: values.get(f"{key}.{f.attr}", "") for f in fs})  # noqa: E501
                 for key in block_keys
-                if (kind := values.get(f"{key}.type", "")) in FIELDS
+                if (kind := values.get(f"{key}.type", "")) in FIELDS and (fs := FIELDS[kind]) is not None
             ]  # fmt: skip
             sections.append(
                 SectionForm(
