@@ -46,6 +46,7 @@ STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Schedu
 DONE = {
     "created": "Created.",
     "save": "Saved.",
+    "unchanged": "Nothing had changed: the draft and its version are as they were.",
     "keep": "Saved: your version is now the draft.",
     "publish": "Published.",
     "schedule": "Scheduled.",
@@ -401,7 +402,8 @@ async def change_article(request: Request, session: Session) -> Response:
     except (NotFound, Moved) as exc:
         message = f"The article is gone or was renamed meanwhile ({exc}). Your text is below: copy it."
         return page(request, "error.html", session, 404, heading="Article not found", message=message)
-    return RedirectResponse(edit_url(request, slug, locale, done=action), status_code=303)
+    done = "unchanged" if action == "save" and not edited else action
+    return RedirectResponse(edit_url(request, slug, locale, done=done), status_code=303)
 
 
 async def _conflict(request: Request, session: Session, slug: str, locale: str, mine: ArticleForm) -> Response:
