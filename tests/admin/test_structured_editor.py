@@ -389,3 +389,14 @@ async def test_any_article_saved_unchanged_stays_identical_and_one_changed_field
         after = await draft(client, editor, slug)
         assert {**content(after), "version": 1} == content(expected)
     await client.delete(f"/api/v1/articles/{slug}", headers=editor | {"If-Match": "*"})
+
+
+async def test_a_save_without_the_layout_field_changes_nothing(client, editor, every_block):
+    page = await client.get("/admin/articles/every-block/edit")
+    fields = {name: value for name, value in form_dict(page).items() if name != "layout"}
+
+    answer = await client.post(page.url.path, data=fields | {"title": "Renamed", "action": "save"})
+
+    assert answer.status_code == 422
+    assert "no &#39;layout&#39; field" in answer.text
+    assert content(await draft(client, editor, "every-block")) == content(every_block)

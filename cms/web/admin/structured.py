@@ -246,6 +246,7 @@ class ArticleForm:
     author: str = ""
     etag: str = ""
     sections: list[SectionForm] = field(default_factory=list)
+    has_layout: bool = True
 
     @classmethod
     def of(cls, article: Article | Document, tag: str = "", slug: str = "") -> "ArticleForm":
@@ -279,7 +280,7 @@ class ArticleForm:
                     values.get(f"{section_key}.anchor", ""), blocks,
                 )
             )  # fmt: skip
-        return cls(**top, sections=sections)
+        return cls(**top, sections=sections, has_layout="layout" in values)
 
     @property
     def layout(self) -> str:
@@ -302,6 +303,9 @@ class ArticleForm:
         """The article to save. Fields showing what `base` (the version the form started from) had keep its value;
         FormErrors for a field whose text cannot be read; Pydantic's ValidationError for an invalid article."""
         errors: dict[str, list[str]] = {}
+        if not self.has_layout and base is not None:  # a form from elsewhere: never read it as "no sections"
+            message = "the form did not say which sections and blocks it holds (no 'layout' field): reload the editor"
+            raise FormErrors({"sections": [message]})
         was = ArticleForm.of(base) if base is not None else ArticleForm()
         kept_blocks = {b.id: b for s in (base.sections if base else []) for b in s.blocks if b.id}
         kept_sections = {s.id: s for s in (base.sections if base else [])}
