@@ -269,11 +269,8 @@ class ArticleForm:
         top = {name: values.get(name, "") for name in ("title", "slug", "tags", "summary", "author", "etag")}
         sections = []
         for section_key, block_keys in layout_of(values.get("layout", "")):
-            blocks = [
-                BlockForm(key, values.get(f"{key}.id", ""), kind, {f.attr: values.get(f"{key}.{f.attr}", "") for f in fs})  # noqa: E501
-                for key in block_keys
-                if (kind := values.get(f"{key}.type", "")) in FIELDS and (fs := FIELDS[kind]) is not None
-            ]  # fmt: skip
+            kinds = [(key, values.get(f"{key}.type", "")) for key in block_keys]
+            blocks = [_typed_block(key, kind, values) for key, kind in kinds if kind in FIELDS]
             sections.append(
                 SectionForm(
                     section_key, values.get(f"{section_key}.id", ""), values.get(f"{section_key}.heading", ""),
@@ -437,6 +434,11 @@ def new_key() -> str:
 def new_block(kind: str, values: Json | None = None) -> BlockForm:
     block = {"type": kind} | (values or {})
     return replace(_block_form(block), key=new_key(), id="")
+
+
+def _typed_block(key: str, kind: str, values: dict[str, str]) -> BlockForm:
+    typed = {f.attr: values.get(f"{key}.{f.attr}", "") for f in FIELDS[kind]}
+    return BlockForm(key, values.get(f"{key}.id", ""), kind, typed)
 
 
 def _block_form(block: Json) -> BlockForm:

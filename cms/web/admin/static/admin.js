@@ -191,7 +191,8 @@ function unsavedWork(form) {
       else if (field.tagName === "SELECT") for (const option of field.options) option.toggleAttribute("selected", option.selected);
       else field.setAttribute("value", field.value);
     }
-    return form.innerHTML;
+    // The CSRF token is the session's, not the person's work: a new sign-in must not make the work look changed.
+    return form.innerHTML.replace(/(name="csrf" value=")[^"]*"/, '$1"');
   };
   const original = snapshot();
   let timer = null;
