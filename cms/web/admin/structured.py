@@ -107,7 +107,7 @@ def _read_items(text: str) -> list[Json]:
         if not found or len(found.group(1)) % 2:
             raise ValueError(f"line {number}: start each item with “- ”, nested ones with two more spaces each")
         depth = len(found.group(1)) // 2
-        if depth > len(stack) - 1 or (depth == len(stack) - 1 and depth > 0 and not stack[depth]):
+        if depth > len(stack) - 1:
             raise ValueError(f"line {number} is nested deeper than the item before it: remove two spaces")
         del stack[depth + 1 :]
         try:
