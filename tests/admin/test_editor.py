@@ -1,4 +1,4 @@
-"""The editor over HTTP: writing Markdown, conflicts, errors beside their field, publishing, revisions."""
+"""The editor over HTTP: creating from pasted Markdown, conflicts, errors beside their field, publishing, revisions."""
 
 import html
 import re
@@ -8,14 +8,18 @@ import httpx
 
 from cms.services.publishing import publish_due
 from tests.admin.conftest import PASSWORD, csrf_of
+from tests.admin.page_form import form_dict
 
 BODY = "Intro paragraph.\n\n## Why\n\nBecause it helps.\n"
 
 
 async def new_article(client: httpx.AsyncClient, title: str = "Hello", body: str = BODY, **fields: str) -> str:
-    """Create through the page; returns the editor's URL."""
+    """Create through the page: "Paste Markdown" makes the sections and blocks of `body`, then Save. Returns the
+    editor's URL."""
     form = await client.get("/admin/articles/new")
-    data = {"csrf": csrf_of(form), "title": title, "body": body, "action": "save", **fields}
+    pasted = await client.post("/admin/articles/new", data=form_dict(form) | {"markdown": body, "action": "paste"})
+    assert pasted.status_code == 200, pasted.text
+    data = form_dict(pasted) | {"title": title, "action": "save", **fields}
     created = await client.post("/admin/articles/new", data=data)
     assert created.status_code == 303, created.text
     return created.headers["location"].partition("?")[0]
@@ -29,15 +33,15 @@ def hidden(page: httpx.Response, name: str) -> str:
 
 def form_of(page: httpx.Response, **changes: str) -> dict[str, str]:
     """The editor's form as the browser would send it, with `changes` typed in."""
-    data = {"csrf": csrf_of(page), "etag": hidden(page, "etag"), "author": hidden(page, "author")}
-    for name in ("title", "slug", "tags"):
-        data[name] = html.unescape(re.findall(rf'<input id="{name}" name="{name}" value="([^"]*)"', page.text)[0])
-    for name in ("summary", "body"):
-        data[name] = html.unescape(re.findall(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', page.text, re.S)[0])
-    return data | changes
+    return form_dict(page) | changes
 
 
-async def test_an_article_written_in_markdown_is_a_draft_with_sections_made_by_the_person(client, signed_in, editor):
+def text_field(page: httpx.Response, number: int = 0) -> str:
+    """The name of the `number`th "Text" field of the page's blocks."""
+    return [name for name in form_dict(page) if name.endswith(".spans")][number]
+
+
+async def test_an_article_pasted_as_markdown_is_a_draft_with_sections_made_by_the_person(client, signed_in, editor):
     url = await new_article(client, title="Hello", body=BODY, tags="a, b")
 
     draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
@@ -127,15 +131,16 @@ async def test_text_typed_when_the_session_ended_comes_back_after_signing_in(cli
     page = await client.get(await new_article(client))
     client.cookies.delete("cms_session", path="/admin")
 
-    refused = await client.post(page.url.path, data=form_of(page, body="Typed while signed out.\n"))
+    refused = await client.post(page.url.path, data=form_of(page, **{text_field(page): "Typed while signed out."}))
     data = {"csrf": csrf_of(refused), "email": signed_in, "password": PASSWORD}
-    data |= {name: hidden(refused, name) for name in ("kept_action_url", "kept_title", "kept_body", "kept_etag")}
+    data |= {name: html.unescape(hidden(refused, name)) for name in ("kept_action_url", "kept_form")}
     back = await client.post("/admin/sign-in", data=data)
 
     assert refused.status_code == 200
     assert "<h1>Sign in</h1>" in refused.text
     assert back.status_code == 200
-    assert "Typed while signed out.\n</textarea>" in back.text
+    assert form_dict(back)[text_field(page)] == "Typed while signed out."
+    assert form_dict(back)["etag"] == form_dict(page)["etag"]
     draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
     assert draft.json()["sections"][0]["blocks"][0]["spans"][0]["text"] == "Intro paragraph."
 

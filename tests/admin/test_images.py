@@ -1,5 +1,7 @@
 """The editor's "Upload image": the asset stored as by the API, its Markdown given back or put into the Body."""
 
+import html
+import json
 import re
 from typing import Any
 
@@ -8,7 +10,7 @@ import pytest
 
 from cms.config import Settings
 from tests.admin.conftest import csrf_of
-from tests.admin.test_editor import BODY, form_of, new_article
+from tests.admin.test_editor import form_of, new_article, text_field
 from tests.web.images import PDF, SVG_WITH_SCRIPT, image
 
 pytestmark = pytest.mark.media_stores  # each test with a local directory and with S3 (tests/media.py)
@@ -22,8 +24,10 @@ def settings(database_url: str, media: dict[str, Any]) -> Settings:
     return Settings(database_url=database_url, **media, max_asset_bytes=LIMIT)
 
 
-def body_of(page: httpx.Response) -> str:
-    return form_of(page)["body"]
+def kept_form(page: httpx.Response) -> dict[str, str]:
+    found = re.search(r'<input type="hidden" name="kept_form" value="([^"]*)">', page.text)
+    assert found, page.text
+    return dict(json.loads(html.unescape(found.group(1))))
 
 
 async def test_an_upload_asking_for_json_answers_201_with_the_markdown_and_the_asset(client, signed_in, editor):
@@ -46,41 +50,50 @@ async def test_an_upload_asking_for_json_answers_201_with_the_markdown_and_the_a
     assert (asset["mime"], asset["width"], asset["height"], asset["alt"]) == ("image/png", 8, 6, "A [small] square")
 
 
-async def test_an_upload_without_javascript_gives_the_editor_back_with_the_text_kept_and_the_image_appended(
-    client, signed_in
+async def test_an_upload_without_javascript_gives_the_editor_back_with_the_text_kept_and_an_image_block_added(
+    client, signed_in, editor
 ):
     url = await new_article(client)
     page = await client.get(url)
-    typed = form_of(page, title="Typed, not saved", body="Typed words.\n")
+    text = text_field(page)
+    typed = form_of(page, title="Typed, not saved", **{text: "Typed words."})
 
     answer = await client.post(
         url.replace("/edit", "/upload"),
-        data=typed | {"alt": "Square", "action": "upload"},
+        data=typed | {"alt": "Square", "action": "upload", "image_into": text.partition(".")[0]},
         files={"file": ("square.png", image(8, 6))},
     )
 
     assert answer.status_code == 201
-    assert re.fullmatch(r"Typed words\.\n\n!\[Square\]\(/api/v1/assets/[0-9a-f]{32}/square\.png\)\n", body_of(answer))
-    assert form_of(answer)["title"] == "Typed, not saved"
-    assert "Uploaded: the image is at the end of the Body, not saved yet. Press Save to keep it." in answer.text
+    fields = form_of(answer)
+    assert (fields["title"], fields[text]) == ("Typed, not saved", "Typed words.")
+    added = [name.partition(".")[0] for name, value in fields.items() if name.endswith(".type") and value == "image"]
+    assert len(added) == 1
+    assert re.fullmatch(r"[0-9a-f]{32}", fields[f"{added[0]}.asset_id"])
+    assert (fields[f"{added[0]}.alt"], fields[f"{added[0]}.width"], fields[f"{added[0]}.height"]) == (
+        "Square",
+        "8",
+        "6",
+    )
+    assert "Uploaded: the image is an Image block at the end of the section, not saved yet." in answer.text
+    assert (await client.get("/api/v1/articles/hello?preview=true", headers=editor)).json()["version"] == 1
 
 
-async def test_the_uploaded_markdown_saved_makes_an_image_block_of_the_asset(client, signed_in, editor):
+async def test_the_uploaded_image_block_saved_is_an_image_block_of_the_asset(client, signed_in, editor):
     url = await new_article(client)
     page = await client.get(url)
     uploaded = await client.post(
         url.replace("/edit", "/upload"),
-        data={"csrf": csrf_of(page), "alt": "Square"},
+        data=form_of(page) | {"alt": "Square", "action": "upload"},
         files={"file": ("square.png", image(8, 6))},
-        headers=JSON,
     )
 
-    saved = await client.post(url, data=form_of(page, body=BODY + "\n" + uploaded.json()["markdown"] + "\n"))
+    saved = await client.post(url, data=form_of(uploaded, action="save"))
     draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
 
     assert saved.status_code == 303
     block = draft.json()["sections"][-1]["blocks"][-1]
-    asset = uploaded.json()["asset"]
+    asset = (await client.get("/api/v1/assets", headers=editor)).json()["items"][0]
     assert (block["type"], block["asset_id"], block["alt"]) == ("image", asset["id"], "Square")
     assert block["url"] == asset["url"]
 
@@ -130,7 +143,7 @@ async def test_a_file_of_a_refused_type_answers_415_as_problem_json_and_stores_n
 async def test_a_file_over_the_limit_without_javascript_shows_an_alert_and_keeps_the_text(client, signed_in):
     url = await new_article(client)
     page = await client.get(url)
-    typed = form_of(page, body="Words I typed.\n")
+    typed = form_of(page, **{text_field(page): "Words I typed."})
 
     answer = await client.post(
         url.replace("/edit", "/upload"),
@@ -139,7 +152,7 @@ async def test_a_file_over_the_limit_without_javascript_shows_an_alert_and_keeps
     )
 
     assert answer.status_code == 413
-    assert body_of(answer) == "Words I typed.\n"
+    assert form_of(answer)[text_field(page)] == "Words I typed."
     assert (
         '<div role="alert" class="alert" id="alert">The image was not uploaded: the upload is larger than the limit'
         f" of {LIMIT} bytes (CMS_MAX_ASSET_BYTES). Your text is as it was, not saved yet.</div>"
@@ -184,7 +197,7 @@ async def test_a_signed_out_upload_asking_for_json_answers_401(client):
 
 async def test_a_signed_out_upload_without_javascript_keeps_the_text_for_after_signing_in(client, signed_in):
     page = await client.get("/admin/articles/new")
-    typed = form_of(page, title="Kept title", body="Kept words.\n")
+    typed = form_of(page, title="Kept title")
     await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
 
     answer = await client.post(
@@ -192,7 +205,7 @@ async def test_a_signed_out_upload_without_javascript_keeps_the_text_for_after_s
     )
 
     assert answer.status_code == 200
-    assert '<input type="hidden" name="kept_body" value="Kept words.\n">' in answer.text
+    assert kept_form(answer)["title"] == "Kept title"
     assert '<input type="hidden" name="kept_action_url" value="/admin/articles/new">' in answer.text
 
 
@@ -210,7 +223,7 @@ async def test_an_upload_that_is_not_multipart_with_its_csrf_token_answers_415(c
 
 async def test_a_signed_out_upload_from_an_article_keeps_its_editor_for_after_signing_in(client, signed_in):
     page = await client.get(await new_article(client, title="Upload here", slug="upload-here"))
-    typed = form_of(page, body="Kept words.\n")
+    typed = form_of(page, **{text_field(page): "Kept words."})
     await client.post("/admin/sign-out", data={"csrf": csrf_of(page)})
 
     answer = await client.post(
@@ -219,4 +232,4 @@ async def test_a_signed_out_upload_from_an_article_keeps_its_editor_for_after_si
 
     assert answer.status_code == 200
     assert '<input type="hidden" name="kept_action_url" value="/admin/articles/upload-here/edit">' in answer.text
-    assert '<input type="hidden" name="kept_body" value="Kept words.\n">' in answer.text
+    assert kept_form(answer)[text_field(page)] == "Kept words."

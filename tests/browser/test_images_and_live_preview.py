@@ -1,4 +1,4 @@
-"""In headless Chromium: "Upload image" puts the asset's Markdown at the cursor; the Preview follows saves live."""
+"""In headless Chromium: "Upload image" adds an Image block; the Preview follows saves live."""
 
 import re
 
@@ -6,36 +6,37 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ADMIN, axe_violations
-from tests.browser.test_editor_page import sign_in, write_article
+from tests.browser.test_editor_page import first_text, sign_in, write_article
 from tests.web.images import image
 
 ASSET_URL = r"/api/v1/assets/[0-9a-f]{32}/square\.png"
 
 
-def test_upload_image_inserts_markdown_at_the_cursor_and_save_makes_an_image_block(new_page, server, api, tmp_path):
+def test_upload_image_adds_an_image_block_to_the_chosen_section_and_save_keeps_it(new_page, server, api, tmp_path):
     square = tmp_path / "square.png"
     square.write_bytes(image(16, 12))
     page = new_page()
     sign_in(page)
-    write_article(page, "Pictured", "Words before.\n\nWords after.")
-    body = page.get_by_label("Body")
-    body.evaluate("b => b.setSelectionRange('Words before.'.length, 'Words before.'.length)")
+    write_article(page, "Pictured", "Words before.\n\n## Later\n\nWords after.")
 
     page.get_by_label("Upload image").set_input_files(square)
-    page.get_by_label("Alt text").fill("A square in two colours")
+    page.get_by_label("Alt text of the upload").fill("A square in two colours")
+    page.get_by_label("Into section").last.select_option(label="Introduction")
     page.get_by_role("button", name="Upload", exact=True).click()
 
-    inserted = re.compile(rf"Words before\.\n\n!\[A square in two colours\]\({ASSET_URL}\)\n\nWords after\.\n")
-    expect(body).to_have_value(inserted)
-    expect(page.locator("#upload-status")).to_have_text(re.compile("^Uploaded: the image is in the Body"))
+    added = page.get_by_role("group", name="Introduction").get_by_role("group", name="Image", exact=True)
+    expect(added.get_by_label("Alt text")).to_have_value("A square in two colours")
+    expect(added.get_by_label("Width")).to_have_value("16")
+    expect(page.locator("#upload-status")).to_have_text(re.compile("^Uploaded: the image is an Image block"))
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_have_text("Saved.")
     draft = httpx.get(f"{server.url}/api/v1/articles/pictured?preview=true", headers=api).json()
-    blocks = [block for section in draft["sections"] for block in section["blocks"]]
-    assert [block["type"] for block in blocks] == ["paragraph", "image", "paragraph"]
-    assert blocks[1]["alt"] == "A square in two colours"
-    assert re.fullmatch(ASSET_URL, blocks[1]["url"])
+    blocks = [[block["type"] for block in section["blocks"]] for section in draft["sections"]]
+    assert blocks == [["paragraph", "image"], ["paragraph"]]
+    picture = draft["sections"][0]["blocks"][1]
+    assert (picture["alt"], picture["width"], picture["height"]) == ("A square in two colours", 16, 12)
+    assert re.fullmatch(ASSET_URL, picture["url"])
     preview = page.get_by_role("region", name="Preview")
     expect(preview.get_by_role("img", name="A square in two colours")).to_be_visible()
 
@@ -46,13 +47,13 @@ def test_an_upload_of_a_refused_file_shows_an_alert_and_keeps_the_text(new_page,
     page = new_page()
     sign_in(page)
     write_article(page, "Unpictured", "Saved words.")
-    page.get_by_label("Body").fill("Typed, not saved.")
+    first_text(page).fill("Typed, not saved.")
 
     page.get_by_label("Upload image").set_input_files(script)
     page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(page.get_by_role("alert")).to_contain_text("The image was not uploaded: the upload is a file of no type")
-    expect(page.get_by_label("Body")).to_have_value("Typed, not saved.")
+    expect(first_text(page)).to_have_value("Typed, not saved.")
 
 
 def test_the_preview_shows_a_draft_saved_through_the_api_while_the_page_is_open(new_page, server, api):
@@ -103,7 +104,7 @@ def test_the_webhooks_page_creates_disables_and_deletes_and_passes_axe(new_page)
     expect(page.get_by_role("cell", name="No webhooks yet.")).to_be_visible()
 
 
-def test_without_javascript_upload_image_keeps_the_text_and_appends_the_markdown(browser, server, tmp_path):
+def test_without_javascript_upload_image_keeps_the_text_and_adds_an_image_block(browser, server, tmp_path):
     square = tmp_path / "square.png"
     square.write_bytes(image(10, 10, color=(10, 120, 60)))
     context = browser.new_context(base_url=server.url, java_script_enabled=False)
@@ -112,15 +113,15 @@ def test_without_javascript_upload_image_keeps_the_text_and_appends_the_markdown
     try:
         sign_in(page)
         write_article(page, "No Script", "Saved words.")
-        page.get_by_label("Body").fill("Typed words, not saved.")
+        first_text(page).fill("Typed words, not saved.")
 
         page.get_by_label("Upload image").set_input_files(square)
-        page.get_by_label("Alt text").fill("Green")
+        page.get_by_label("Alt text of the upload").fill("Green")
         page.get_by_role("button", name="Upload", exact=True).click()
 
-        body = re.compile(rf"Typed words, not saved\.\n\n!\[Green\]\({ASSET_URL}\)\n")
-        expect(page.get_by_label("Body")).to_have_value(body)
-        expect(page.get_by_role("status")).to_contain_text("Uploaded: the image is at the end of the Body")
+        expect(first_text(page)).to_have_value("Typed words, not saved.")
+        expect(page.get_by_role("group", name="Image", exact=True).get_by_label("Alt text")).to_have_value("Green")
+        expect(page.get_by_role("status")).to_contain_text("Uploaded: the image is an Image block")
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_have_text("Saved.")
         expect(page.get_by_role("region", name="Preview").get_by_role("img", name="Green")).to_be_visible()

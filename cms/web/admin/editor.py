@@ -4,6 +4,7 @@ between, show both versions and let the person choose. Every change goes through
 
 import difflib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,16 +17,27 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cms.core.article import Article, ArticleInput
+from cms.core.article import Article, ArticleInput, Document
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
+from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web.admin import differences
 from cms.web.admin.render import HEADERS, error_page, page
 from cms.web.admin.session import signed_in
+from cms.web.admin.structured import (
+    FIELDS,
+    SPANS_HINT,
+    TYPE_LABEL,
+    ArticleForm,
+    FormErrors,
+    SectionForm,
+    blocks_of,
+    new_block,
+)
 from cms.web.http import params
 from cms.web.http.problems import Problem
 
@@ -35,6 +47,7 @@ STATUS_LABEL = {"draft": "Draft", "published": "Published", "scheduled": "Schedu
 DONE = {
     "created": "Created.",
     "save": "Saved.",
+    "unchanged": "Nothing had changed: the draft and its version are as they were.",
     "keep": "Saved: your version is now the draft.",
     "publish": "Published.",
     "schedule": "Scheduled.",
@@ -42,7 +55,7 @@ DONE = {
     "restored": "Restored: that version is the draft again, as a new version.",
     "deleted": "Deleted.",
 }
-_FORM_FIELDS = ("title", "slug", "tags", "summary", "body", "author", "etag")
+_FORM_FIELDS = ("title", "slug", "tags", "summary", "body", "author", "etag")  # the Revisions page's text
 
 
 def body_markdown(article: Article) -> str:
@@ -109,22 +122,36 @@ def line_diff(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
     return marked
 
 
-def field_errors(errors: list[dict[str, str]]) -> dict[str, list[str]]:
-    """Errors by the field they concern: the content's paths (`sections/…`, `front_matter`) belong to the Body."""
+_TOP_FIELDS = ("title", "slug", "tags", "summary", "author", "publish_at")
+
+
+def form_errors(errors: list[dict[str, str]], form: ArticleForm) -> dict[str, list[str]]:
+    """Errors by the form field they concern: `sections/1/blocks/0/level` is the level field of that block's group,
+    `sections/1/blocks/0` the block's group itself; what no field shows goes to `sections` (above the groups)."""
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        head = error["path"].split("/", 1)[0]
-        name = head if head in ("title", "slug", "tags", "summary", "publish_at") else "body"
-        where = "" if name != "body" or not error["path"] else f"{error['path']}: "
-        by_field.setdefault(name, []).append(where + error["message"])
+        parts = error["path"].split("/")
+        name = parts[0] if parts[0] in _TOP_FIELDS else "sections"
+        if parts[0] == "sections" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(form.sections):
+            section = form.sections[int(parts[1])]
+            name = f"{section.key}.{parts[2]}" if len(parts) > 2 and parts[2] in ("heading", "anchor") else section.key
+            if len(parts) > 3 and parts[2] == "blocks" and parts[3].isdigit() and int(parts[3]) < len(section.blocks):
+                block = section.blocks[int(parts[3])]
+                attrs = {f.attr for f in block.fields}
+                name = f"{block.key}.{parts[4]}" if len(parts) > 4 and parts[4] in attrs else block.key
+        elif parts[0] == "front_matter":
+            name = "markdown"
+        by_field.setdefault(name, []).append(error["message"])
     return by_field
 
 
-def _invalid(exc: Exception) -> dict[str, list[str]]:
+def _invalid(exc: Exception, form: ArticleForm) -> dict[str, list[str]]:
+    if isinstance(exc, FormErrors):
+        return exc.errors
     if isinstance(exc, ValidationError):
-        return field_errors(error_list(exc))
+        return form_errors(error_list(exc), form)
     if isinstance(exc, InvalidContent):
-        return field_errors([{"path": e.path, "message": e.message} for e in exc.errors])
+        return form_errors([{"path": e.path, "message": e.message} for e in exc.errors], form)
     return {"slug": [str(exc)]}  # Conflict: the slug is taken
 
 
@@ -209,12 +236,23 @@ def _bad_cursor(cursor: str | None) -> str:
 
 
 async def editor_page(
-    request: Request, session: Session, draft: Draft, *, slug: str | None, locale: str, status: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    form: ArticleForm,
+    *,
+    slug: str | None,
+    locale: str,
+    status: int = 200,
+    **extra: Any,
 ) -> Response:
-    """The editor page; for a saved article, its state and the Preview of its saved draft."""
+    """The editor page; for a saved article, its state and the Preview of its saved draft. `unsaved`: the form
+    holds changes not saved yet (after arranging without JavaScript, or a refused Save)."""
     context: dict[str, Any] = {
-        "is_new": slug is None, "draft": draft, "form_action": "/admin/articles/new",
-        "upload_action": "/admin/articles/new/upload",
+        "is_new": slug is None, "form": form, "form_action": "/admin/articles/new",
+        "upload_action": "/admin/articles/new/upload", "fields": FIELDS, "types": TYPE_LABEL,
+        "templates": [replace(new_block(kind), key="__KEY__") for kind in TYPE_LABEL],
+        "new_section": SectionForm("__KEY__", "", "", ""), "spans_hint": SPANS_HINT, "unsaved": status != 200,
+        "base_version": _version_of(form.etag) or 0, "errors": {},
     }  # fmt: skip
     if slug is not None:
         current, _ = await drafts.read(slug, locale)
@@ -238,21 +276,56 @@ async def editor_page(
     return page(request, "editor.html", session, status, **(context | extra))
 
 
+def _version_of(etag: str) -> int | None:
+    return whole_number(etag.rpartition(".")[2], MAX_VERSION)
+
+
+ARRANGING = ("add-section", "add", "up", "down", "delete-section", "delete-block", "paste")
+ARRANGED = "Not saved yet: press Save to keep the changes."
+
+
+async def _arranged(form: ArticleForm, action: str, fields: Mapping[str, Any]) -> ArticleForm:
+    """The form after an arranging button pressed without JavaScript, or after "Paste Markdown"."""
+    if action != "paste":
+        return form.arranged(action.replace("delete-section:", "delete:").replace("delete-block:", "delete:"))
+    source = str(fields.get("markdown", "")).replace("\r\n", "\n")
+    into = str(fields.get("paste_into", ""))
+    try:
+        parsed = parse_markdown('---\ntitle: "pasted"\n---\n' + source)
+    except (ValidationError, InvalidContent) as exc:
+        found = (
+            error_list(exc)
+            if isinstance(exc, ValidationError)
+            else [{"path": e.path, "message": e.message} for e in exc.errors]
+        )
+        raise FormErrors(
+            {"markdown": [f"{e['path']}: {e['message']}" if e["path"] else e["message"] for e in found]}
+        ) from None
+    sections = [s.model_dump(mode="json", exclude_none=True) for s in parsed.sections]
+    return form.pasted(into, blocks_of(sections))
+
+
 @signed_in("write")
 async def new_article(request: Request, session: Session) -> Response:
-    return await editor_page(request, session, Draft(), slug=None, locale=locale_of(request))
+    return await editor_page(request, session, ArticleForm(), slug=None, locale=locale_of(request))
 
 
 @signed_in("write", keeps_text=True)
 async def create_article(request: Request, session: Session) -> Response:
-    mine = Draft.from_form(await request.form())
+    fields = await request.form()
+    mine, action = ArticleForm.from_pairs(fields.multi_items()), str(fields.get("action", "save"))
     locale = request.app.state.settings.default_locale
     try:
-        article = await drafts.create(mine.to_input(), locale, session.user.email)
-    except (ValidationError, InvalidContent, Conflict) as exc:
+        if action.partition(":")[0] in ARRANGING:
+            arranged = await _arranged(mine, action, fields)
+            return await editor_page(
+                request, session, arranged, slug=None, locale=locale, status=200, notice=ARRANGED, unsaved=True
+            )
+        article = await drafts.create(mine.to_input(None), locale, session.user.email)
+    except (ValidationError, InvalidContent, Conflict, FormErrors) as exc:
         alert = "The article was not saved: see the errors next to the fields."
         return await editor_page(
-            request, session, mine, slug=None, locale=locale, status=422, alert=alert, errors=_invalid(exc)
+            request, session, mine, slug=None, locale=locale, status=422, alert=alert, errors=_invalid(exc, mine)
         )
     return RedirectResponse(edit_url(request, article.slug, article.locale, done="created"), status_code=303)
 
@@ -267,7 +340,7 @@ async def edit_article(request: Request, session: Session) -> Response:
     except NotFound as exc:
         return error_page(request, session, 404, "No such article", str(exc))
     notice = DONE.get(request.query_params.get("done", ""), "")
-    return await editor_page(request, session, Draft.of(current, tag), slug=slug, locale=locale, notice=notice)
+    return await editor_page(request, session, ArticleForm.of(current, tag), slug=slug, locale=locale, notice=notice)
 
 
 def _publish_at(form: FormData) -> datetime:
@@ -284,15 +357,39 @@ def _publish_at(form: FormData) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+async def _base(slug: str, locale: str, etag: str, current: Article) -> Document:
+    """The version the form started from (its fields keep that version's values where unchanged)."""
+    version = _version_of(etag)
+    if version is None or etag.rpartition(".")[0] != current.id or version == current.version:
+        return Document.model_validate(current.model_dump(include=set(Document.model_fields)), strict=False)
+    try:
+        return (await revisions.get(slug, locale, version)).document
+    except NotFound:
+        return Document.model_validate(current.model_dump(include=set(Document.model_fields)), strict=False)
+
+
+def unchanged(new: ArticleInput, current: Article) -> bool:
+    """True when saving `new` would store exactly the current draft: then no new version is made."""
+    if (new.slug or current.slug) != current.slug:
+        return False
+    then = ArticleInput.model_validate(current.model_dump(mode="json", include=set(Document.model_fields)))
+    return new.model_dump(exclude={"slug"}) == then.model_dump(exclude={"slug"})
+
+
 @signed_in("write", keeps_text=True)
 async def change_article(request: Request, session: Session) -> Response:
-    """Save, Keep mine, Take theirs, Publish, Schedule, Unpublish, Delete: the editor's buttons."""
+    """Save, Keep mine, Take theirs, Publish, Schedule, Unpublish, Delete, and arranging: the editor's buttons."""
     slug, locale = request.path_params["slug"], locale_of(request)
     form = await request.form()
-    mine, action, who = Draft.from_form(form), str(form.get("action", "save")), session.user.email
+    mine, action, who = ArticleForm.from_pairs(form.multi_items()), str(form.get("action", "save")), session.user.email
     if action == "take":
         return RedirectResponse(edit_url(request, slug, locale), status_code=303)
     try:
+        if action.partition(":")[0] in ARRANGING:
+            arranged = await _arranged(mine, action, form)
+            return await editor_page(
+                request, session, arranged, slug=slug, locale=locale, notice=ARRANGED, unsaved=True
+            )
         if action == "delete" and form.get("confirm") != "yes":
             current, _ = await drafts.read(slug, locale)
             return page(
@@ -304,12 +401,13 @@ async def change_article(request: Request, session: Session) -> Response:
             return RedirectResponse("/admin?done=deleted", status_code=303)
         at = _publish_at(form) if action == "schedule" else None
         current, tag = await drafts.read(slug, locale)
+        new = mine.to_input(await _base(slug, locale, mine.etag, current))
         expected = str(form.get("their_etag", "")) if action == "keep" else mine.etag
-        edited = action in ("save", "keep") or not mine.same_text(Draft.of(current, tag))
+        edited = not unchanged(new, current)
         if edited and action in ("publish", "schedule"):  # one transaction: saved and published, or neither
-            slug = (await publishing.save_and_publish(slug, locale, mine.to_input(), [expected], who, at=at)).slug
-        elif edited:
-            article = await drafts.replace(slug, locale, mine.to_input(), [expected], who)
+            slug = (await publishing.save_and_publish(slug, locale, new, [expected], who, at=at)).slug
+        elif edited:  # the one call a stale Save goes through (StaleDraft: somebody saved meanwhile)
+            article = await drafts.replace(slug, locale, new, [expected], who)
             slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
         elif expected != tag:
             raise StaleDraft(current.id, current.version)
@@ -319,20 +417,21 @@ async def change_article(request: Request, session: Session) -> Response:
             await publishing.unpublish(slug, locale, [tag])
     except StaleDraft:
         return await _conflict(request, session, slug, locale, mine)
-    except (ValidationError, InvalidContent, Conflict) as exc:
+    except (ValidationError, InvalidContent, Conflict, FormErrors) as exc:
         alert = "Nothing was changed: see the errors next to the fields."
         return await editor_page(
-            request, session, mine, slug=slug, locale=locale, status=422, alert=alert, errors=_invalid(exc)
+            request, session, mine, slug=slug, locale=locale, status=422, alert=alert, errors=_invalid(exc, mine)
         )
     except (NotFound, Moved) as exc:
         message = f"The article is gone or was renamed meanwhile ({exc}). Your text is below: copy it."
         return page(request, "error.html", session, 404, heading="Article not found", message=message)
-    return RedirectResponse(edit_url(request, slug, locale, done=action), status_code=303)
+    done = "unchanged" if action == "save" and not edited else action
+    return RedirectResponse(edit_url(request, slug, locale, done=done), status_code=303)
 
 
-async def _conflict(request: Request, session: Session, slug: str, locale: str, mine: Draft) -> Response:
+async def _conflict(request: Request, session: Session, slug: str, locale: str, mine: ArticleForm) -> Response:
     current, tag = await drafts.read(slug, locale)
-    theirs = Draft.of(current, tag)
+    theirs = ArticleForm.of(current, tag)
     latest = (await revisions.history(slug, locale, 1, None)).items[0]
     alert = (
         f"{latest.token_name or 'Somebody'} saved this article after you opened it. Their version is beside yours, "
@@ -344,23 +443,32 @@ async def _conflict(request: Request, session: Session, slug: str, locale: str, 
         "diff": line_diff(mine.lines(), theirs.lines()),
     }
     return await editor_page(
-        request, session, replace(mine, etag=mine.etag), slug=slug, locale=locale, status=409, alert=alert,
-        theirs=conflict, their_etag=tag,
-    )  # fmt: skip
+        request, session, mine, slug=slug, locale=locale, status=409, alert=alert, theirs=conflict, their_etag=tag
+    )
 
 
 async def resume(request: Request, session: Session, kept: dict[str, str]) -> Response:
-    """After signing in again: the editor with the text the ended session had, not saved yet."""
-    draft = Draft.from_form(kept)
+    """After signing in again: the editor with what the ended session's form held, not saved yet."""
+    try:
+        pairs = [(str(name), str(value)) for name, value in json.loads(kept.get("form", "[]"))]
+    except (ValueError, TypeError):
+        pairs = []
+    form = ArticleForm.from_pairs(pairs)
     path = kept["action_url"]
     notice = "You are signed in again. Your text is as you left it, not saved yet: press Save to keep it."
     if path == "/admin/articles/new":
-        return await editor_page(request, session, draft, slug=None, locale=locale_of(request), notice=notice)
+        return await editor_page(
+            request, session, form, slug=None, locale=locale_of(request), notice=notice, unsaved=True
+        )
     slug = path.removeprefix("/admin/articles/").partition("/")[0]
     try:
-        return await editor_page(request, session, draft, slug=slug, locale=locale_of(request), notice=notice)
+        return await editor_page(
+            request, session, form, slug=slug, locale=locale_of(request), notice=notice, unsaved=True
+        )
     except (NotFound, Moved):
-        return await editor_page(request, session, draft, slug=None, locale=locale_of(request), notice=notice)
+        return await editor_page(
+            request, session, form, slug=None, locale=locale_of(request), notice=notice, unsaved=True
+        )
 
 
 @signed_in("write")

@@ -6,6 +6,7 @@ Before a session exists, the sign-in form is protected by a double-submit cookie
 """
 
 import hmac
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -27,7 +28,9 @@ SIGN_IN = "/admin/sign-in"
 Handler = Callable[[Request, Session], Awaitable[Response]]
 KeptText = Callable[[Request], Awaitable[dict[str, str]]]
 # What an editor's form keeps when its session ended: given back to the editor after signing in again.
-KEPT_FIELDS = ("action_url", "title", "slug", "tags", "summary", "body", "etag", "author")
+KEPT_FIELDS = ("action_url", "form")
+"""What a form sent after its session ended keeps: where it was going, and all its fields as JSON pairs."""
+NOT_KEPT = ("csrf", "action")
 
 
 def cookie_flags(request: Request, path: str = PATH) -> dict[str, Any]:
@@ -82,7 +85,8 @@ async def _signed_out(request: Request, keeps_text: bool, streamed: KeptText | N
         return await sign_in_again(request, await streamed(request))
     if request.method == "POST" and keeps_text:
         form = await request.form()
-        kept = {name: str(form.get(name, "")) for name in KEPT_FIELDS} | {"action_url": request.url.path}
+        pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str) and name not in NOT_KEPT]
+        kept = {"action_url": request.url.path, "form": json.dumps(pairs, ensure_ascii=False)}
         return await sign_in_page(request, kept=kept)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"{SIGN_IN}?next={quote(target, safe='')}", status_code=303)

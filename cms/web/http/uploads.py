@@ -73,6 +73,10 @@ class UploadForm:
             if len(text) > self.fields[self._part] * 4:
                 raise self._too_long(self._part)
 
+    def names(self) -> list[str]:
+        """The text fields sent, in their order."""
+        return list(self._texts)
+
     def text(self, name: str) -> str | None:
         """The field as sent (None when it was not), checked: UTF-8, no longer than allowed, without NUL."""
         raw = self._texts.get(name)
