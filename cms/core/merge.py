@@ -1,5 +1,5 @@
 """Three-way merge of two edits of one article, by unit (docs/api.md, "Merging concurrent edits"; why:
-docs/decisions/0010-three-way-merge-by-unit.md).
+docs/decisions/0012-three-way-merge-by-unit.md).
 
 `merge(base, theirs, mine)` gives the merged `Draft`, or the list of conflicts when both sides changed one unit
 differently. The units: each field (title, slug, tags, summary, author); each section's heading and anchor; each
