@@ -34,6 +34,23 @@ if ! command -v swift-proxy-server >/dev/null 2>&1; then
       swift swift-proxy swift-account swift-container swift-object python3-swift memcached >/dev/null; }
 fi
 
+# Swift's servers bind with SO_REUSEPORT, so a second node on the same ports would start and share its clients
+# with the first one, at random. Without SWIFT_PORT, the first block of five free ports from 8380 on, in steps of 10.
+taken() {  # does any of the five ports from $1 on accept connections?
+  /usr/bin/python3 -c '
+import socket, sys
+base = int(sys.argv[1])
+sys.exit(0 if any(socket.socket().connect_ex(("127.0.0.1", p)) == 0 for p in range(base, base + 5)) else 1)
+' "$1"
+}
+if taken "$port"; then
+  if [ -n "${SWIFT_PORT:-}" ]; then
+    echo "swift.sh: a port of $port-$((port + 4)) is in use (another node?): stop it or choose another SWIFT_PORT" >&2
+    exit 1
+  fi
+  for _ in $(seq 1 20); do port=$((port + 10)); taken "$port" || break; done
+fi
+
 dir=$(realpath "${2:-$(mktemp -d /tmp/cms-swift.XXXXXX)}")
 mkdir -p "$dir"/{node/d1,run,log}
 user=$(id -un)
