@@ -14,6 +14,7 @@ answering 5xx, raises Busy; one refusing the bucket or the credentials raises St
 import base64
 import contextlib
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -33,6 +34,8 @@ PART_SIZE = 8 * 1024 * 1024
 DEFAULT_REGION = "us-east-1"
 _GONE = {"404", "NoSuchKey", "NotFound"}
 UNREACHABLE = "the media store cannot be reached: retry in a moment"
+REFUSED = "the media store refused the request (its bucket or credentials): retry in a moment"
+log = logging.getLogger(__name__)
 
 
 def _client_config() -> Config:
@@ -224,18 +227,25 @@ def _code(exc: ClientError) -> str:
 
 @contextlib.contextmanager
 def _unavailable(store: S3MediaStore) -> Any:
-    """Connection failures, timeouts and 5xx answers are an outage: Busy (503, retry later), never a 500."""
+    """Connection failures, timeouts and 5xx answers are an outage: Busy (503, retry later), never a 500.
+
+    A store that answers but refuses us while we run (its bucket deleted, the credentials revoked or gone) is a
+    setting for the operator to fix, which `cms serve` checks at start: the client gets the same 503, and the log one
+    line saying what the store answered.
+    """
     try:
         yield
     except NoCredentialsError:
-        raise
+        log.error("the media store's credentials are gone: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        raise Busy(REFUSED) from None
     except BotoCoreError:
         raise Busy(UNREACHABLE) from None
     except ClientError as exc:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if status >= 500 or status == 0:
             raise Busy(f"the media store answered {status or 'nothing'}: retry in a moment") from None
-        raise
+        log.error("the media store refused a request for bucket %r: %s %s", store.bucket, status, _code(exc))
+        raise Busy(REFUSED) from None
     except OSError as exc:  # the connection reset under a streamed body
         if isinstance(exc, FileNotFoundError):
             raise
