@@ -1,8 +1,8 @@
 """Export and import: every article with its published version, revisions and old slugs, as JSON Lines.
 
 An export line is `{"article", "published", "revisions", "slug_history", "schedule"}`: the article (its draft),
-its published version, every revision and its former slugs (the documented export format, docs/), plus the
-pending scheduled publish, so that importing an export restores exactly the exported state.
+its published version, every revision (with the slug it was saved with) and its former slugs (the documented export
+format, docs/), plus the pending scheduled publish, so that importing an export restores exactly the exported state.
 """
 
 import re
@@ -43,6 +43,13 @@ class Schedule(BaseModel):
     version: int
 
 
+class ExportRevision(RevisionDetail):
+    """A revision as the API shows it, plus the slug it was saved with (null when not recorded: revisions saved
+    before slugs were recorded, and export files written before then), which a merge compares."""
+
+    slug: str | None = None
+
+
 class ExportLine(BaseModel):
     """One article, whole."""
 
@@ -58,7 +65,7 @@ class ExportLine(BaseModel):
         return article
 
     published: Article | None
-    revisions: Annotated[list[RevisionDetail], Field(min_length=1)]
+    revisions: Annotated[list[ExportRevision], Field(min_length=1)]
     slug_history: list[FormerSlug]
     schedule: Schedule | None = None
 
@@ -72,7 +79,7 @@ async def export_lines() -> AsyncIterator[bytes]:
 
 async def _export(article: ArticleRecord) -> ExportLine:
     editions = await editions_of(article.id)
-    every = [detail(revision) for revision in await revisions.every(article.id)]
+    every = [_exported(revision) for revision in await revisions.every(article.id)]
     draft = next(r for r in every if r.version == editions[DRAFT].version)
     published = editions.get(PUBLISHED)
     schedule = article.scheduled_at and article.scheduled_version
@@ -132,8 +139,14 @@ def _document(article: Article) -> Document:
     return Document.model_validate(fields, strict=False)
 
 
-def _revision(revision: RevisionDetail) -> RevisionRecord:
-    return RevisionRecord(revision.version, revision.created_at, revision.token_name, revision.title, revision.document)
+def _exported(revision: RevisionRecord) -> ExportRevision:
+    return ExportRevision(**dict(detail(revision)), slug=revision.slug)
+
+
+def _revision(revision: ExportRevision) -> RevisionRecord:
+    return RevisionRecord(
+        revision.version, revision.created_at, revision.token_name, revision.title, revision.document, revision.slug
+    )
 
 
 async def import_markdown(source: str, default_locale: str, publish: bool) -> str:

@@ -15,11 +15,13 @@ class RevisionRecord:
     title: str
     document: Document | None
     """None when read without documents (`page(..., documents=False)`)."""
+    slug: str | None = None
+    """The slug it was saved with; None when not recorded (saved by an older installation) or not read (`page`)."""
 
 
 def _record(row: Revision) -> RevisionRecord:
     document = Document.model_validate(row.document, strict=False)
-    return RevisionRecord(row.version, row.created_at, row.token_name, row.title, document)
+    return RevisionRecord(row.version, row.created_at, row.token_name, row.title, document, row.slug)
 
 
 async def add(
@@ -80,6 +82,7 @@ async def restore(article_id: int, revisions: list[RevisionRecord]) -> None:
                 token_name=revision.token_name,
                 title=revision.title,
                 document=revision.document.model_dump(mode="json") if revision.document else None,
+                slug=revision.slug,
             )
             for revision in revisions
         ]

@@ -14,7 +14,7 @@ import sys
 import tarfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,9 @@ import pytest
 from cms.core.events import event_id
 from tests.admin.conftest import csrf_of
 from tests.conftest import PG_URL, _pg_admin_dsn
+from tests.media import S3_BUCKET, objects, require_s3
 from tests.server.process import serve
+from tests.server.test_media_store import store_env
 from tests.web.images import PDF, image
 
 PASSWORD = "correct horse battery staple"
@@ -39,12 +41,15 @@ only_sqlite = pytest.mark.skipif(bool(PG_URL), reason="the archive's checks do n
 class Site:
     database: str
     media: Path
+    store: dict[str, str] = field(default_factory=dict)
+    """The variables of an S3-compatible media store (CMS_MEDIA_URL=s3://…, which wins over `media`), or none."""
 
     def env(self) -> dict[str, str]:
         return {
             "CMS_DATABASE_URL": self.database,
             "CMS_MEDIA_DIR": str(self.media),
             "CMS_WEBHOOK_ALLOW_PRIVATE": "true",
+            **self.store,
         }
 
 
@@ -61,17 +66,17 @@ def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[
 
 
 @contextlib.contextmanager
-def empty_site(kind: str, folder: Path) -> Iterator[Site]:
-    """A new database of `kind` (migrated by the first command) and an empty media directory."""
+def empty_site(kind: str, folder: Path, store: dict[str, str] | None = None) -> Iterator[Site]:
+    """A new database of `kind` (migrated by the first command) and an empty media directory (or `store`)."""
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "sqlite":
-        yield Site(f"sqlite://{folder / 'cms.sqlite3'}", folder / "media")
+        yield Site(f"sqlite://{folder / 'cms.sqlite3'}", folder / "media", store or {})
         return
     name = f"cms_backup_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     base, _, query = PG_URL.partition("?")
     try:
-        yield Site(f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else ""), folder / "media")
+        yield Site(f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else ""), folder / "media", store or {})
     finally:
         asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
@@ -134,6 +139,7 @@ def build(site: Site, log: Path) -> Built:
     slugs = [item["slug"] for item in listing["items"]]
     assert sorted(slugs) == ["cats", "ketamine-and-depression-how-it-may-help-you", "new-name"]
     paths = ["/api/v1/site", "/api/v1/articles", "/api/v1/articles/old-name", photo["url"], pdf["url"]]
+    paths += [f"{photo['url']}?fm=webp"]  # a variant, made again from the restored original
     paths += [f"/api/v1/articles/{slug}{query}" for slug in slugs for query in ("", "?format=html")]
     return Built(site, token, paths)
 
@@ -197,9 +203,43 @@ def test_a_restored_site_exports_the_same_archive_and_delivers_the_same_bytes(so
     )
     assert exported.returncode == 0, exported.stderr
     assert members(second) == members(first)
+    assert [revision["slug"] for revision in _article_line(second, "new-name")["revisions"]] == ["old-name", "new-name"]
     assert after == before
     assert before["/api/v1/articles/old-name"][0] == 301
     assert all(status in (200, 301) and etag for status, etag, _ in before.values() if status == 200)
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_a_site_restored_into_an_s3_store_delivers_the_same_bytes_and_exports_the_same_archive(
+    source, target, built, tmp_path
+):
+    require_s3()
+    original = built[source]
+    first, second = tmp_path / "first.tar.gz", tmp_path / "second.tar.gz"
+    ok(cms(original.site, "export", "--out", str(first)))
+    prefix = f"test-{uuid.uuid4().hex[:16]}"
+
+    with empty_site(target, tmp_path / "target", store_env(prefix)) as restored:
+        imported = cms(restored, "import", str(first))
+        exported = cms(restored, "export", "--out", str(second))
+        with served(original.site, tmp_path / "a.log") as a, served(restored, tmp_path / "b.log") as b:
+            before, after = delivered(a, original.paths), delivered(b, original.paths)
+    in_store = asyncio.run(objects(S3_BUCKET, prefix))
+
+    assets = [orjson.loads(line) for line in members(first)["assets.jsonl"].splitlines()]
+    assert imported.returncode == 0, imported.stderr
+    assert exported.returncode == 0, exported.stderr
+    assert members(second) == members(first)
+    assert after == before
+    assert {name for name in in_store if name.endswith("/original")} == {
+        f"{asset['sha256'][:2]}/{asset['sha256']}/original" for asset in assets
+    }
+    assert not restored.media.exists() or [p for p in restored.media.rglob("*") if p.is_file()] == []
+
+
+def _article_line(archive: Path, slug: str) -> dict[str, Any]:
+    lines = [orjson.loads(line) for line in members(archive)["articles.jsonl"].splitlines()]
+    return next(line for line in lines if line["article"]["slug"] == slug)
 
 
 @pytest.mark.parametrize(("source", "target"), PAIRS)

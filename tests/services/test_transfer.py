@@ -59,6 +59,42 @@ async def test_importing_an_export_restores_exactly_that_state(client, history):
     assert (await client.get("/api/v1/articles/first-title")).status_code == 301
 
 
+async def test_each_exported_revision_carries_the_slug_it_was_saved_with(client, history):
+    first = orjson.loads((await _export())[0])
+
+    assert [(r["version"], r["slug"]) for r in first["revisions"]] == [
+        (1, "first-title"), (2, "renamed"), (3, "renamed"),
+    ]  # fmt: skip
+
+
+async def test_a_merge_after_an_import_compares_slugs_as_they_were_saved(client, editor):
+    created = await client.post("/api/v1/articles", json={"title": "Hello"}, headers=editor)
+    await client.patch("/api/v1/articles/hello", json={"slug": "renamed"}, headers=editor | {"If-Match": "*"})
+    exported = await _export()
+    await Article.all().delete()
+    await restore(exported[0])
+    stale = {key: created.json()[key] for key in ("title", "slug", "sections")} | {"title": "Mine"}
+
+    response = await client.put(
+        "/api/v1/articles/renamed", json=stale,
+        headers=editor | {"Prefer": "merge", "If-Match": created.headers["etag"]},
+    )  # fmt: skip
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["slug"], response.json()["title"]) == ("renamed", "Mine")
+
+
+async def test_an_export_line_without_revision_slugs_imports_them_as_not_recorded(client, history):
+    line = orjson.loads((await _export())[0])
+    older = {**line, "revisions": [{k: v for k, v in r.items() if k != "slug"} for r in line["revisions"]]}
+    await Article.all().delete()
+
+    await restore(orjson.dumps(older))
+
+    not_recorded = [revision | {"slug": None} for revision in older["revisions"]]
+    assert orjson.loads((await _export())[0]) == {**older, "revisions": not_recorded}
+
+
 async def test_importing_an_article_again_replaces_it(client, history):
     exported = await _export()
 
