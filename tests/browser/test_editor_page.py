@@ -110,8 +110,10 @@ def test_the_same_block_changed_by_both_is_chosen_per_unit_with_the_keyboard(new
     ed.get_by_role("button", name="Save").click()
     expect(ed.get_by_role("alert")).to_contain_text("ada@example.org saved this article after you opened it")
     unit = ed.get_by_role("group", name="Paragraph in “the section without a heading”")
-    expect(unit).to_contain_text("Their version Ada's words.")
-    expect(unit).to_contain_text("Your version Ed's own words.")
+    theirs, mine = unit.locator(".their-version"), unit.locator(".your-version")
+    expect(theirs.locator("del")).to_have_text("[removed: Ada]")  # words only theirs has, said to screen readers
+    expect(theirs).to_contain_text("'s words.")
+    expect(mine.locator("ins").first).to_have_text("[added: Ed]")
     assert axe_violations(ed) == []
 
     unit.get_by_role("radio", name="Keep mine").focus()
