@@ -157,6 +157,33 @@ async def test_a_save_naming_a_version_the_article_never_had_is_refused_and_chan
     answer = await client.post(url, data=mine | {"etag": f"{uid}.7", "title": "Mine", "action": "save"})
 
     assert answer.status_code == 409
-    assert "the version it names is not one to merge with: nothing was saved" in answer.text
+    assert "the version it names is not one to merge with: nothing was saved or changed" in answer.text
     assert '<input id="title" name="title" value="Mine"' in answer.text
     assert (await draft_of(client, editor))["version"] == 1
+
+
+async def test_unpublish_from_a_page_that_never_showed_their_save_changes_nothing(client, signed_in, other, editor):
+    url = await new_article(client)
+    _, mine = await opened(client, url)
+    await client.post(url, data=mine | {"action": "publish"})
+    _, mine = await opened(client, url)
+    _, theirs = await opened(other, url)
+    await other.post(url, data=theirs | {"title": "Their title", "action": "save"})
+
+    answer = await client.post(url, data=mine | {"action": "unpublish"})
+
+    assert answer.status_code == 409
+    assert (await client.get("/api/v1/articles/hello")).status_code == 200
+    assert (await draft_of(client, editor))["version"] == 2
+
+
+async def test_a_save_with_nothing_typed_from_an_older_version_makes_no_version(client, signed_in, other, editor):
+    url = await new_article(client)
+    _, mine = await opened(client, url)
+    _, theirs = await opened(other, url)
+    await other.post(url, data=theirs | {"title": "Their title", "action": "save"})
+
+    answer = await client.post(url, data=mine | {"action": "save"})
+
+    assert answer.headers["location"] == f"{url}?done=unchanged"
+    assert (await draft_of(client, editor))["version"] == 2

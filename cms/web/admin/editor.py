@@ -370,6 +370,14 @@ async def _base(slug: str, locale: str, etag: str, current: Article) -> Document
         return Document.model_validate(current.model_dump(include=set(Document.model_fields)), strict=False)
 
 
+def _same(new: ArticleInput, base: Document, slug: str) -> bool:
+    """True when `new` is the version the form started from (`base`), with the article's slug `slug` as it is."""
+    if (new.slug or slug) != slug:
+        return False
+    then = ArticleInput.model_validate(base.model_dump(mode="json"))
+    return new.model_dump(exclude={"slug"}) == then.model_dump(exclude={"slug"})
+
+
 def unchanged(new: ArticleInput, current: Article) -> bool:
     """True when saving `new` would store exactly the current draft: then no new version is made."""
     if (new.slug or current.slug) != current.slug:
@@ -404,9 +412,9 @@ async def change_article(request: Request, session: Session) -> Response:
         then = str(form.get("then", "")) if action == "resolve" else action
         at = _publish_at(form) if then == "schedule" else None
         current, tag = await drafts.read(slug, locale)
-        new = mine.to_input(await _base(slug, locale, mine.etag, current))
-        stale = mine.etag != tag
-        edited = stale or not unchanged(new, current)
+        base = await _base(slug, locale, mine.etag, current)
+        new, stale = mine.to_input(base), mine.etag != tag
+        edited = not unchanged(new, current) if not stale else not _same(new, base, current.slug)
         if action == "resolve" or (edited and stale):  # somebody saved meanwhile: merged with theirs, or conflicts
             return await _save_merging(request, session, slug, locale, mine, new, then, at)
         if edited and action in ("publish", "schedule"):  # one transaction: saved and published, or neither
@@ -414,6 +422,8 @@ async def change_article(request: Request, session: Session) -> Response:
         elif edited:
             article = await drafts.replace(slug, locale, new, [mine.etag], who)
             slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
+        if stale and not edited and action != "save":  # their changes were never shown on this page
+            raise StaleDraft(current.id, current.version)
         if action in ("publish", "schedule") and not edited:
             await publishing.publish(slug, locale, [tag], at=at)
         elif action == "unpublish":
@@ -525,8 +535,9 @@ async def _conflicts(
 async def _stale(request: Request, session: Session, slug: str, locale: str, mine: ArticleForm) -> Response:
     """A Save naming a version this article never had (or a Publish of an unedited page that is out of date)."""
     alert = (
-        "This form did not start from the article's current draft, and the version it names is not one to merge"
-        " with: nothing was saved. Your text is below: copy what you need, then reload the page."
+        "This form did not start from the article's current draft, and somebody's changes since are not on this"
+        " page, or the version it names is not one to merge with: nothing was saved or changed. Your text is"
+        " below: copy what you need, then reload the page."
     )
     return await editor_page(request, session, mine, slug=slug, locale=locale, status=409, alert=alert)
 
