@@ -2,11 +2,12 @@
 (cms/core/article_diff.py), each long unchanged run of text shortened for the page; and the conflicts the
 editor's page shows after a Save that could not be merged."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from cms.core import article_diff
 from cms.core.article import Article, Document
@@ -63,7 +64,7 @@ def conflict_units(conflicts: list[Conflict], theirs: Document, mine: Document) 
 
 
 def _label(parts: list[str], conflict: Conflict, names: dict[str, str]) -> str:
-    if parts[0] != "sections":
+    if parts[0] != "sections" or len(parts) < 2:
         return article_diff.FIELD_NAMES.get(parts[0], parts[0].capitalize())
     if parts[1] == "order":
         return "Order of sections"
@@ -86,11 +87,18 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict) and "blocks" in value:
-        blocks = [article_diff.block_text(_BLOCK.validate_python(block), True) for block in value["blocks"]]
+        blocks = [_block_text(block, True) for block in value["blocks"]]
         return "\n".join([value.get("heading") or "", *blocks])
     if isinstance(value, dict):
-        return article_diff.block_text(_BLOCK.validate_python(value))
+        return _block_text(value)
     return str(value)
+
+
+def _block_text(value: dict[str, Any], with_type: bool = False) -> str:
+    try:
+        return article_diff.block_text(_BLOCK.validate_python(value), with_type)
+    except ValidationError:  # not expected of a saved block; shown as its JSON rather than not at all
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _ordered_text(names: dict[str, str], *documents: Document) -> Callable[[Any], str]:
