@@ -14,9 +14,11 @@ block as a whole, by id; the order of the sections; the order of each section's 
 - A block is one unit wherever it is: moved to another section on one side and edited on the other, it lands
   where it was moved, with the edit.
 - The result is validated like any input (unique anchors and ids, the limits); what fails is a conflict too.
+- `choices` resolves conflicts: a unit's path (as a conflict names it) chosen "mine" or "theirs" takes that side's
+  value instead of being a conflict (a field, a heading or anchor, a block, an order).
 """
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -74,10 +76,10 @@ class Conflict:
         return {"path": self.path, "base": self.base, "theirs": self.theirs, "mine": self.mine}
 
 
-def merge(base: Draft, theirs: Draft, mine: Draft) -> Draft | list[Conflict]:
+def merge(base: Draft, theirs: Draft, mine: Draft, choices: Mapping[str, str] | None = None) -> Draft | list[Conflict]:
     """The merged draft, or every conflict (in document order: fields, section order, then section by section)."""
     sides = (_Side(base), _Side(theirs), _Side(mine))
-    merger = _Merger(*sides)
+    merger = _Merger(*sides, choices or {})
     fields = {name: merger.unit(name, *(getattr(side, name) for side in sides)) for name in FIELDS}
     order = merger.order("sections", *(side.section_ids for side in sides))
     for section_id in sides[0].section_ids:
@@ -125,8 +127,9 @@ class _Side:
 
 
 class _Merger:
-    def __init__(self, base: _Side, theirs: _Side, mine: _Side) -> None:
+    def __init__(self, base: _Side, theirs: _Side, mine: _Side, choices: Mapping[str, str]) -> None:
         self.base, self.theirs, self.mine = base, theirs, mine
+        self.choices = choices
         self.conflicts: list[Conflict] = []
 
     def unit(self, path: str, base: Any, theirs: Any, mine: Any) -> Any:
@@ -137,11 +140,16 @@ class _Merger:
             return mine
         if mine == base:
             return theirs
+        if path in self.choices:
+            return mine if self.choices[path] == "mine" else theirs
         self.conflicts.append(Conflict(path, _value(base), _value(theirs), _value(mine)))
         return base
 
     def order(self, path: str, base: list[str], theirs: list[str], mine: list[str]) -> list[str]:
         merged, clean = _merge_order(base, theirs, mine)
+        if not clean and f"{path}/order" in self.choices:  # the chosen side's order of what the merge keeps
+            chosen = mine if self.choices[f"{path}/order"] == "mine" else theirs
+            return [x for x in chosen if x in merged] + [x for x in merged if x not in chosen]
         if not clean:  # theirs' order stands meanwhile, so that the other units are still compared
             self.conflicts.append(Conflict(f"{path}/order", base, theirs, mine))
         return merged

@@ -15,7 +15,7 @@ another write claims the version first, it merges again against the newer draft 
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -110,13 +110,23 @@ async def replace(
 
 
 async def save_merging(
-    slug: str, locale: str, base_version: int, mine: ArticleInput, by: str | None
+    slug: str,
+    locale: str,
+    base_version: int,
+    mine: ArticleInput,
+    by: str | None,
+    choices: Mapping[str, str] | None = None,
+    their_version: int | None = None,
 ) -> Article | list[MergeUnit]:
     """What the editor's page saves: `mine` was edited from draft `base_version`. The saved draft (merged with what
     others saved meanwhile when its version is above `base_version` + 1), or the conflicts, nothing saved.
-    StaleDraft when `base_version` never existed."""
+    StaleDraft when `base_version` never existed. `choices` ("mine" or "theirs" by conflict path) resolve the
+    conflicts the person was shown against draft `their_version`; they count only while that is still the current
+    draft (a newer one shows its conflicts afresh)."""
     article = await find(slug, locale)
     try:
+        if choices:
+            return await _merge(article, base_version, lambda _, __: mine, by, choices, their_version)
         return await replace(slug, locale, mine, [draft_tag(article.uid, base_version)], by, merging=True)
     except MergeConflict as conflict:
         return conflict.conflicts
@@ -217,7 +227,14 @@ async def update(
     return await _merge(await _again(article), version, change, token)
 
 
-async def _merge(article: ArticleRecord, base_version: int, change: Change, token_name: str | None) -> Article:
+async def _merge(
+    article: ArticleRecord,
+    base_version: int,
+    change: Change,
+    token_name: str | None,
+    choices: Mapping[str, str] | None = None,
+    their_version: int | None = None,
+) -> Article:
     """`change` applied to draft `base_version` (mine), merged with the current draft (theirs), saved as one new
     version; merged again against the newer draft while other writes claim the version first."""
     base = await _draft_at(article, base_version)
@@ -228,7 +245,7 @@ async def _merge(article: ArticleRecord, base_version: int, change: Change, toke
     mine = Draft(new.slug or base.slug, await fill_images(to_document(new)))
     for _ in range(MERGE_ATTEMPTS):
         theirs = Draft(article.slug, await current_document(article))
-        merged = merge(base, theirs, mine)
+        merged = merge(base, theirs, mine, choices if article.version == their_version else None)
         if isinstance(merged, list):
             raise MergeConflict(merged, article.uid, article.version)
         try:

@@ -63,49 +63,6 @@ async def test_the_editor_shows_the_saved_draft_in_the_preview_region(client, si
     assert '<section id="why">\n<h2>Why</h2>\n<p>Because it helps.</p>' in page.text
 
 
-async def test_a_save_from_a_stale_editor_shows_both_versions_and_overwrites_nothing(client, signed_in, editor):
-    page = await client.get(await new_article(client))
-    patched = await client.patch(
-        "/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": '"*"'}
-    )
-    assert patched.status_code == 200, patched.text
-
-    answer = await client.post(page.url.path, data=form_of(page, title="Mine"))
-
-    assert answer.status_code == 409
-    assert "saved this article after you opened it" in answer.text
-    assert "<del>- Title: Mine</del><ins>+ Title: Theirs</ins>" in answer.text.replace("\n", "")
-    assert '<input id="title" name="title" value="Mine"' in answer.text
-    assert hidden(answer, "their_etag") == patched.headers["etag"].strip('"')
-    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
-    assert draft.json()["title"] == "Theirs"
-
-
-async def test_keep_mine_saves_my_version_over_theirs(client, signed_in, editor):
-    page = await client.get(await new_article(client))
-    await client.patch("/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": "*"})
-    conflict = await client.post(page.url.path, data=form_of(page, title="Mine"))
-
-    kept = await client.post(
-        page.url.path, data=form_of(conflict, their_etag=hidden(conflict, "their_etag"), action="keep")
-    )
-
-    assert kept.status_code == 303
-    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
-    assert draft.json()["title"] == "Mine"
-
-
-async def test_take_theirs_returns_to_the_editor_with_their_version(client, signed_in, editor):
-    page = await client.get(await new_article(client))
-    await client.patch("/api/v1/articles/hello", json={"title": "Theirs"}, headers=editor | {"If-Match": "*"})
-    conflict = await client.post(page.url.path, data=form_of(page, title="Mine"))
-
-    taken = await client.post(page.url.path, data=form_of(conflict, action="take"), follow_redirects=True)
-
-    assert taken.status_code == 200
-    assert '<input id="title" name="title" value="Theirs"' in taken.text
-
-
 async def test_a_validation_error_is_shown_next_to_the_field_it_concerns(client, signed_in):
     page = await client.get(await new_article(client))
 

@@ -75,43 +75,57 @@ def test_schedule_with_publish_at(new_page):
     expect(page.get_by_text("scheduled for 2099-01-31 09:00 UTC")).to_be_visible()
 
 
-def _two_editors_in_conflict(new_page: Any, slug_title: str) -> tuple[Any, Any]:
-    """Ed and Ada open the same article; Ada saves first; Ed's Save then meets the conflict."""
+def _two_editors(new_page: Any, title: str) -> tuple[Any, Any]:
+    """Ed writes an article and keeps it open; Ada opens it too."""
     ed, ada = new_page(), new_page()
     sign_in(ed)
-    write_article(ed, slug_title, "First words.")
+    write_article(ed, title, "First words.")
     sign_in(ada, ADMIN)
-    ada.get_by_role("link", name=slug_title).click()
-    ada.get_by_label("Title", exact=True).fill(f"{slug_title} by Ada")
+    ada.get_by_role("link", name=title).click()
+    return ed, ada
+
+
+def test_two_editors_changing_different_things_both_save_and_the_second_is_told_of_the_merge(new_page):
+    ed, ada = _two_editors(new_page, "Shared Notes")
+    ada.get_by_label("Title", exact=True).fill("Shared Notes by Ada")
+    ada.get_by_role("button", name="Save").click()
+    expect(ada.get_by_role("status")).to_have_text("Saved.")
+
+    first_text(ed).fill("Ed's own words.")
+    ed.get_by_role("button", name="Save").click()
+
+    expect(ed.locator("#merged")).to_have_text(
+        "Your changes were merged with the changes ada@example.org saved meanwhile: the draft below has both."
+    )
+    expect(ed.get_by_label("Title", exact=True)).to_have_value("Shared Notes by Ada")
+    expect(first_text(ed)).to_have_value("Ed's own words.")
+
+
+def test_the_same_block_changed_by_both_is_chosen_per_unit_with_the_keyboard(new_page):
+    ed, ada = _two_editors(new_page, "Team Page")
+    first_text(ada).fill("Ada's words.")
     ada.get_by_role("button", name="Save").click()
     expect(ada.get_by_role("status")).to_have_text("Saved.")
     first_text(ed).fill("Ed's own words.")
     ed.get_by_role("button", name="Save").click()
     expect(ed.get_by_role("alert")).to_contain_text("ada@example.org saved this article after you opened it")
-    return ed, ada
-
-
-def test_a_conflict_shows_both_versions_and_keep_mine_keeps_mine(new_page):
-    ed, _ = _two_editors_in_conflict(new_page, "Shared Notes")
-    theirs = ed.get_by_role("region", name="Their version")
-    expect(theirs).to_contain_text("+ Title: Shared Notes by Ada")
-    expect(theirs).to_contain_text("-     Text: Ed's own words.")
+    unit = ed.get_by_role("group", name="Paragraph in “the section without a heading”")
+    theirs, mine = unit.locator(".their-version"), unit.locator(".your-version")
+    expect(theirs.locator("del")).to_have_text("[removed: Ada]")  # words only theirs has, said to screen readers
+    expect(theirs).to_contain_text("'s words.")
+    expect(mine.locator("ins").first).to_have_text("[added: Ed]")
     assert axe_violations(ed) == []
 
-    ed.get_by_role("button", name="Keep mine").click()
+    unit.get_by_role("radio", name="Keep mine").focus()
+    ed.keyboard.press("ArrowDown")
+    expect(unit.get_by_role("radio", name="Take theirs")).to_be_checked()
+    ed.keyboard.press("Tab")
+    expect(ed.get_by_role("button", name="Save with these choices")).to_be_focused()
+    ed.keyboard.press("Enter")
 
-    expect(ed.get_by_role("status")).to_have_text("Saved: your version is now the draft.")
-    expect(first_text(ed)).to_have_value("Ed's own words.")
-    expect(ed.get_by_label("Title", exact=True)).to_have_value("Shared Notes")
-
-
-def test_a_conflict_take_theirs_loads_their_version(new_page):
-    ed, _ = _two_editors_in_conflict(new_page, "Team Page")
-
-    ed.get_by_role("button", name="Take theirs").click()
-
-    expect(ed.get_by_label("Title", exact=True)).to_have_value("Team Page by Ada")
-    expect(first_text(ed)).to_have_value("First words.")
+    expect(ed.get_by_role("status").first).to_have_text("Saved. Your choices are saved.")
+    expect(first_text(ed)).to_have_value("Ada's words.")
+    expect(ed.get_by_role("region", name="Your text that was not saved")).to_contain_text("Ed's own words.")
 
 
 def test_restore_a_revision(new_page):

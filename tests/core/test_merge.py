@@ -338,3 +338,36 @@ def test_a_merge_that_breaks_a_limit_of_the_model_is_a_conflict_naming_where():
     merged = merge(base, theirs, mine)
 
     assert merged == [Conflict("sections", None, None, None)]
+
+
+# --- choices: the editor's page resolving conflicts unit by unit ---
+
+
+def test_a_conflict_chosen_mine_takes_my_value_and_the_rest_still_merges():
+    theirs = draft(section("intro", ("p1", "Theirs."), ("p2", "Two!")), section("why", ("p3", "3."), heading="Why?"))
+    mine = draft(section("intro", ("p1", "Mine."), ("p2", "Two.")), section("why", ("p3", "3!"), heading="Why?"))
+    base = draft(section("intro", ("p1", "One."), ("p2", "Two.")), section("why", ("p3", "3."), heading="Why?"))
+
+    merged = merge(base, theirs, mine, {"sections/intro/blocks/p1": "mine"})
+
+    assert plain(merged)[5] == [
+        ("intro", "intro", None, [("p1", "Mine."), ("p2", "Two!")]),
+        ("why", "why", "Why?", [("p3", "3!")]),
+    ]
+
+
+def test_a_conflict_chosen_theirs_takes_their_value():
+    theirs = draft(*BASE.as_input().model_dump()["sections"], title="Theirs")
+    mine = draft(*BASE.as_input().model_dump()["sections"], title="Mine")
+
+    assert plain(merge(BASE, theirs, mine, {"title": "theirs"}))[1] == "Theirs"
+
+
+def test_an_order_chosen_mine_takes_my_order():
+    base = draft(section("a", ("p1", "1.")), section("b", ("p2", "2.")), section("c", ("p3", "3.")))
+    theirs = draft(section("b", ("p2", "2.")), section("a", ("p1", "1.")), section("c", ("p3", "3.")))
+    mine = draft(section("a", ("p1", "1.")), section("c", ("p3", "3.")), section("b", ("p2", "2.")))
+
+    merged = merge(base, theirs, mine, {"sections/order": "mine"})
+
+    assert [s[0] for s in plain(merged)[5]] == ["a", "c", "b"]

@@ -17,10 +17,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cms.core.article import Article, ArticleInput, Document
+from cms.core.article import Article, ArticleInput, Document, to_document
 from cms.core.blocks import error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
+from cms.core.merge import Conflict as MergeUnit
 from cms.core.numbers import MAX_VERSION, whole_number
 from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
@@ -48,7 +49,6 @@ DONE = {
     "created": "Created.",
     "save": "Saved.",
     "unchanged": "Nothing had changed: the draft and its version are as they were.",
-    "keep": "Saved: your version is now the draft.",
     "publish": "Published.",
     "schedule": "Scheduled.",
     "unpublish": "Unpublished: the article is a draft again.",
@@ -340,7 +340,9 @@ async def edit_article(request: Request, session: Session) -> Response:
     except NotFound as exc:
         return error_page(request, session, 404, "No such article", str(exc))
     notice = DONE.get(request.query_params.get("done", ""), "")
-    return await editor_page(request, session, ArticleForm.of(current, tag), slug=slug, locale=locale, notice=notice)
+    merged = await _merged_note(current.slug, locale, request.query_params.get("merged", ""), current.version)
+    form = ArticleForm.of(current, tag)
+    return await editor_page(request, session, form, slug=slug, locale=locale, notice=notice, merged=merged)
 
 
 def _publish_at(form: FormData) -> datetime:
@@ -368,6 +370,14 @@ async def _base(slug: str, locale: str, etag: str, current: Article) -> Document
         return Document.model_validate(current.model_dump(include=set(Document.model_fields)), strict=False)
 
 
+def _same(new: ArticleInput, base: Document, slug: str) -> bool:
+    """True when `new` is the version the form started from (`base`), with the article's slug `slug` as it is."""
+    if (new.slug or slug) != slug:
+        return False
+    then = ArticleInput.model_validate(base.model_dump(mode="json"))
+    return new.model_dump(exclude={"slug"}) == then.model_dump(exclude={"slug"})
+
+
 def unchanged(new: ArticleInput, current: Article) -> bool:
     """True when saving `new` would store exactly the current draft: then no new version is made."""
     if (new.slug or current.slug) != current.slug:
@@ -378,12 +388,12 @@ def unchanged(new: ArticleInput, current: Article) -> bool:
 
 @signed_in("write", keeps_text=True)
 async def change_article(request: Request, session: Session) -> Response:
-    """Save, Keep mine, Take theirs, Publish, Schedule, Unpublish, Delete, and arranging: the editor's buttons."""
+    """Save, Publish, Schedule, Unpublish, Delete, arranging, and saving the choices made on a conflict: the
+    editor's buttons."""
     slug, locale = request.path_params["slug"], locale_of(request)
     form = await request.form()
     mine, action, who = ArticleForm.from_pairs(form.multi_items()), str(form.get("action", "save")), session.user.email
-    if action == "take":
-        return RedirectResponse(edit_url(request, slug, locale), status_code=303)
+    new: ArticleInput | None = None
     try:
         if action.partition(":")[0] in ARRANGING:
             arranged = await _arranged(mine, action, form)
@@ -399,24 +409,27 @@ async def change_article(request: Request, session: Session) -> Response:
         if action == "delete":
             await publishing.delete(slug, locale, [mine.etag])
             return RedirectResponse("/admin?done=deleted", status_code=303)
-        at = _publish_at(form) if action == "schedule" else None
+        then = str(form.get("then", "")) if action == "resolve" else action
+        at = _publish_at(form) if then == "schedule" else None
         current, tag = await drafts.read(slug, locale)
-        new = mine.to_input(await _base(slug, locale, mine.etag, current))
-        expected = str(form.get("their_etag", "")) if action == "keep" else mine.etag
-        edited = not unchanged(new, current)
+        base = await _base(slug, locale, mine.etag, current)
+        new, stale = mine.to_input(base), mine.etag != tag
+        edited = not unchanged(new, current) if not stale else not _same(new, base, current.slug)
+        if action == "resolve" or (edited and stale):  # somebody saved meanwhile: merged with theirs, or conflicts
+            return await _save_merging(request, session, slug, locale, mine, new, then, at)
         if edited and action in ("publish", "schedule"):  # one transaction: saved and published, or neither
-            slug = (await publishing.save_and_publish(slug, locale, new, [expected], who, at=at)).slug
-        elif edited:  # the one call a stale Save goes through (StaleDraft: somebody saved meanwhile)
-            article = await drafts.replace(slug, locale, new, [expected], who)
+            slug = (await publishing.save_and_publish(slug, locale, new, [mine.etag], who, at=at)).slug
+        elif edited:
+            article = await drafts.replace(slug, locale, new, [mine.etag], who)
             slug, tag = article.slug, drafts.draft_tag(article.id, article.version)
-        elif expected != tag:
+        if stale and not edited and action != "save":  # their changes were never shown on this page
             raise StaleDraft(current.id, current.version)
         if action in ("publish", "schedule") and not edited:
             await publishing.publish(slug, locale, [tag], at=at)
         elif action == "unpublish":
             await publishing.unpublish(slug, locale, [tag])
     except StaleDraft:
-        return await _conflict(request, session, slug, locale, mine)
+        return await _stale(request, session, slug, locale, mine)
     except (ValidationError, InvalidContent, Conflict, FormErrors) as exc:
         alert = "Nothing was changed: see the errors next to the fields."
         return await editor_page(
@@ -429,22 +442,104 @@ async def change_article(request: Request, session: Session) -> Response:
     return RedirectResponse(edit_url(request, slug, locale, done=done), status_code=303)
 
 
-async def _conflict(request: Request, session: Session, slug: str, locale: str, mine: ArticleForm) -> Response:
-    current, tag = await drafts.read(slug, locale)
-    theirs = ArticleForm.of(current, tag)
-    latest = (await revisions.history(slug, locale, 1, None)).items[0]
-    alert = (
-        f"{latest.token_name or 'Somebody'} saved this article after you opened it. Their version is beside yours, "
-        "with the differences marked: keep yours or take theirs. Nothing has been overwritten."
-    )
-    conflict = {
-        "who": latest.token_name,
-        "when": _when(latest.created_at),
-        "diff": line_diff(mine.lines(), theirs.lines()),
+async def _save_merging(
+    request: Request,
+    session: Session,
+    slug: str,
+    locale: str,
+    mine: ArticleForm,
+    new: ArticleInput,
+    then: str,
+    at: datetime | None,
+) -> Response:
+    """A Save (or Publish, Schedule) from an older version: merged with what others saved meanwhile, or the
+    conflicts shown unit by unit with a choice each; with the choices made there (`action=resolve`), saved."""
+    form = await request.form()
+    base_version = _version_of(mine.etag)
+    current, _ = await drafts.read(slug, locale)
+    if base_version is None or mine.etag.rpartition(".")[0] != current.id:
+        raise StaleDraft(current.id, current.version)
+    choices = {
+        name.removeprefix("choice:"): str(value)
+        for name, value in form.multi_items()
+        if name.startswith("choice:") and value in ("mine", "theirs")
     }
-    return await editor_page(
-        request, session, mine, slug=slug, locale=locale, status=409, alert=alert, theirs=conflict, their_etag=tag
+    their_version = whole_number(str(form.get("their_version", "")), MAX_VERSION)
+    saved = await drafts.save_merging(slug, locale, base_version, new, session.user.email, choices, their_version)
+    if isinstance(saved, list):
+        return await _conflicts(request, session, slug, locale, mine, new, saved, then)
+    tag = drafts.draft_tag(saved.id, saved.version)
+    if then in ("publish", "schedule"):
+        await publishing.publish(saved.slug, locale, [tag], at=at)
+    elif then == "unpublish":
+        await publishing.unpublish(saved.slug, locale, [tag])
+    done = then if then in ("publish", "schedule", "unpublish") else "save"
+    if choices:  # the page of the saved draft, and below it what the person typed and chose not to keep
+        replaced = [
+            (str(form.get(f"label:{path}", path)), str(form.get(f"mine:{path}", "")))
+            for path, side in choices.items()
+            if side == "theirs"
+        ]
+        return await editor_page(
+            request, session, ArticleForm.of(saved, tag), slug=saved.slug, locale=locale, done="resolved",
+            notice=f"{DONE[done]} Your choices are saved.", replaced=replaced,
+        )  # fmt: skip
+    if saved.version == base_version + 1:  # nobody saved meanwhile after all
+        return RedirectResponse(edit_url(request, saved.slug, locale, done=done), status_code=303)
+    since = str(base_version)
+    return RedirectResponse(edit_url(request, saved.slug, locale, done=done, merged=since), status_code=303)
+
+
+async def _merged_note(slug: str, locale: str, since: str, version: int) -> str:
+    """The alert after a Save merged with others' saves: who saved between `since` and the merged `version`."""
+    first = whole_number(since, MAX_VERSION)
+    if first is None or not 0 < first < version:
+        return ""
+    names = []
+    for number in range(first + 1, min(version, first + 6)):
+        try:
+            name = (await revisions.get(slug, locale, number)).token_name
+        except NotFound:
+            continue
+        if name and name not in names:
+            names.append(name)
+    by = " and ".join(names) if names else "somebody else"
+    return f"Your changes were merged with the changes {by} saved meanwhile: the draft below has both."
+
+
+async def _conflicts(
+    request: Request,
+    session: Session,
+    slug: str,
+    locale: str,
+    mine: ArticleForm,
+    new: ArticleInput,
+    conflicts: list[MergeUnit],
+    then: str,
+) -> Response:
+    current, _ = await drafts.read(slug, locale)
+    latest = (await revisions.history(slug, locale, 1, None)).items[0]
+    who = latest.token_name or "Somebody"
+    alert = (
+        f"{who} saved this article after you opened it, and changed some of the same things as you. For each of"
+        " them, their version is beside yours: choose one, then save. Nothing has been saved yet; your text is"
+        " below as you typed it."
     )
+    units = differences.conflict_units(conflicts, differences.document_of(current), to_document(new))
+    return await editor_page(
+        request, session, mine, slug=slug, locale=locale, status=409, alert=alert, conflicts=units,
+        their_version=current.version, then=then, their_who=latest.token_name, their_when=_when(latest.created_at),
+    )  # fmt: skip
+
+
+async def _stale(request: Request, session: Session, slug: str, locale: str, mine: ArticleForm) -> Response:
+    """A Save naming a version this article never had (or a Publish of an unedited page that is out of date)."""
+    alert = (
+        "This form did not start from the article's current draft, and somebody's changes since are not on this"
+        " page, or the version it names is not one to merge with: nothing was saved or changed. Your text is"
+        " below: copy what you need, then reload the page."
+    )
+    return await editor_page(request, session, mine, slug=slug, locale=locale, status=409, alert=alert)
 
 
 async def resume(request: Request, session: Session, kept: dict[str, str]) -> Response:

@@ -176,7 +176,8 @@ function unsavedWork(form) {
   const article = form.dataset.article, version = form.dataset.version;
   const prefix = `cms:unsaved:${article}:`, key = prefix + version;
   const store = (() => { try { return window.localStorage; } catch { return null; } })();
-  const done = new URLSearchParams(location.search).get("done");
+  // After a Save (the page's address says `done`, or the page of a saved conflict resolution says `data-done`).
+  const done = new URLSearchParams(location.search).get("done") || form.dataset.done;
   if (store && done) {  // the page after a successful Save (or Publish, ...): nothing is unsaved any more
     for (const name of Object.keys(store)) {
       if (name.startsWith(prefix) || (done === "created" && name.startsWith("cms:unsaved:new:"))) store.removeItem(name);
