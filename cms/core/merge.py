@@ -15,7 +15,10 @@ block as a whole, by id; the order of the sections; the order of each section's 
   where it was moved, with the edit.
 - The result is validated like any input (unique anchors and ids, the limits); what fails is a conflict too.
 - `choices` resolves conflicts: a unit's path (as a conflict names it) chosen "mine" or "theirs" takes that side's
-  value instead of being a conflict (a field, a heading or anchor, a block, an order).
+  value instead of being a conflict (a field, a heading or anchor, a block, an order). A section or block deleted
+  on one side and changed on the other, chosen from the side that kept it, comes back after the one it follows
+  there, as that side has it (a section with the other side's changes to its blocks where they do not conflict);
+  chosen from the side that deleted it, it is gone (a section with its blocks).
 """
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -79,9 +82,13 @@ class Conflict:
 def merge(base: Draft, theirs: Draft, mine: Draft, choices: Mapping[str, str] | None = None) -> Draft | list[Conflict]:
     """The merged draft, or every conflict (in document order: fields, section order, then section by section)."""
     sides = (_Side(base), _Side(theirs), _Side(mine))
-    merger = _Merger(*sides, choices or {})
+    choices = choices or {}
+    kept_sections, kept_blocks = _resolve_deletions(*sides, choices)
+    merger = _Merger(*sides, choices, kept_blocks)
     fields = {name: merger.unit(name, *(getattr(side, name) for side in sides)) for name in FIELDS}
     order = merger.order("sections", *(side.section_ids for side in sides))
+    for section_id, keeper in kept_sections.items():
+        order = _put_back(section_id, keeper.section_ids, order)
     for section_id in sides[0].section_ids:
         merger.deleted_section(section_id)
     blocks = merger.blocks()
@@ -117,6 +124,27 @@ class _Side:
         }
         self.homes = {block_id: section_id for section_id, ids in self.block_ids.items() for block_id in ids}
 
+    def restore(self, section_id: str, base: "_Side") -> None:
+        """The deleted section back as the base has it, less the blocks this side keeps elsewhere."""
+        self.sections[section_id] = base.sections[section_id]
+        self.block_ids[section_id] = [block_id for block_id in base.block_ids[section_id] if block_id not in self.homes]
+        for block_id in self.block_ids[section_id]:
+            self.blocks[block_id], self.homes[block_id] = base.blocks[block_id], section_id
+
+    def drop(self, section_id: str, other: "_Side") -> None:
+        """The section gone with the blocks in it that the other side does not keep elsewhere."""
+        del self.sections[section_id]
+        self.section_ids.remove(section_id)
+        for block_id in list(self.block_ids[section_id]):
+            if block_id not in other.blocks:
+                self.forget(block_id)
+        del self.block_ids[section_id]
+
+    def forget(self, block_id: str) -> None:
+        """A block gone from this side."""
+        self.block_ids[self.homes.pop(block_id)].remove(block_id)
+        del self.blocks[block_id]
+
     def section_fields(self, section_id: str) -> dict[str, Any] | _Absent:
         section = self.sections.get(section_id)
         return ABSENT if section is None else {"heading": section.heading, "anchor": section.anchor}
@@ -127,9 +155,11 @@ class _Side:
 
 
 class _Merger:
-    def __init__(self, base: _Side, theirs: _Side, mine: _Side, choices: Mapping[str, str]) -> None:
+    def __init__(
+        self, base: _Side, theirs: _Side, mine: _Side, choices: Mapping[str, str], kept_blocks: Mapping[str, _Side]
+    ) -> None:
         self.base, self.theirs, self.mine = base, theirs, mine
-        self.choices = choices
+        self.choices, self.kept_blocks = choices, kept_blocks
         self.conflicts: list[Conflict] = []
 
     def unit(self, path: str, base: Any, theirs: Any, mine: Any) -> Any:
@@ -161,6 +191,9 @@ class _Merger:
         heading = self.unit(f"{path}/heading", *(_field(side, section_id, "heading") for side in (base, theirs, mine)))
         anchor = self.unit(f"{path}/anchor", *(_field(side, section_id, "anchor") for side in (base, theirs, mine)))
         ids = self.order(f"{path}/blocks", *(side.block_ids.get(section_id, []) for side in (base, theirs, mine)))
+        for block_id, keeper in self.kept_blocks.items():
+            if keeper.homes[block_id] == section_id:
+                ids = _put_back(block_id, keeper.block_ids[section_id], ids)
         return {
             "id": section_id,
             "anchor": anchor,
@@ -211,6 +244,49 @@ class _Merger:
             if value is not ABSENT and len(self.conflicts) == conflicts:
                 merged[block_id] = value
         return merged
+
+
+def _resolve_deletions(
+    base: _Side, theirs: _Side, mine: _Side, choices: Mapping[str, str]
+) -> tuple[dict[str, _Side], dict[str, _Side]]:
+    """Apply the choices made on a section or block deleted on one side and changed on the other. Chosen from the
+    side that deleted it, it is dropped on the other side too; chosen from the side that kept it, the deleting
+    side gets it back as the base has it, so that the keeping side's changes win. Gives the sections and the
+    blocks kept this way, each with the side that kept it (where it is put back)."""
+    sections: dict[str, _Side] = {}
+    blocks: dict[str, _Side] = {}
+    for section_id in base.section_ids:
+        chosen, other = _sides(choices.get(f"sections/{section_id}"), theirs, mine)
+        if (section_id in chosen.sections) == (section_id in other.sections):
+            continue  # no choice, or no such conflict
+        if section_id in chosen.sections:
+            other.restore(section_id, base)
+            sections[section_id] = chosen
+        else:
+            other.drop(section_id, chosen)
+    for block_id, home in base.homes.items():
+        chosen, other = _sides(choices.get(f"sections/{home}/blocks/{block_id}"), theirs, mine)
+        if block_id in chosen.blocks and block_id not in other.blocks:  # (chosen deleted: the unit's choice does)
+            other.blocks[block_id] = base.blocks[block_id]
+            blocks[block_id] = chosen
+    return sections, blocks
+
+
+def _sides(choice: str | None, theirs: _Side, mine: _Side) -> tuple[_Side, _Side]:
+    """The chosen side, then the other (both mine when no choice was made, so that nothing differs)."""
+    if choice == "theirs":
+        return theirs, mine
+    return (mine, theirs) if choice == "mine" else (mine, mine)
+
+
+def _put_back(kept: str, keeper: list[str], order: list[str]) -> list[str]:
+    """The merged order with a section or block kept by choice after the one it follows on the side that kept it."""
+    if kept in order:
+        return order
+    before = keeper[: keeper.index(kept)]
+    after = next((other for other in reversed(before) if other in order), None)
+    at = 0 if after is None else order.index(after) + 1
+    return [*order[:at], kept, *order[at:]]
 
 
 def _id(block_id: str | None) -> str:

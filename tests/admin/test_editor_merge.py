@@ -3,6 +3,7 @@ saved meanwhile; where both changed the same unit, the page shows each such unit
 until the person chose."""
 
 import html
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -134,6 +135,29 @@ async def test_take_theirs_saves_their_value_keeps_my_other_changes_and_still_sh
     assert '<h3>Title</h3><p class="change-text">My title</p>' in resolved.text
     draft = await draft_of(client, editor)
     assert (draft["title"], texts(draft)[1], draft["version"]) == ("Their title", "Mine too.", 3)
+
+
+async def test_keep_mine_on_a_section_they_deleted_and_i_edited_saves_the_section_back(
+    client, signed_in, other, editor
+):
+    url = await new_article(client)
+    mine_page, mine = await opened(client, url)
+    theirs_page, theirs = await opened(other, url)
+    why = re.findall(r'name="action" value="(delete-section:[^"]+)"', theirs_page.text)[1]
+    deleted = await other.post(url, data=theirs | {"action": why})
+    await other.post(url, data=form_dict(deleted) | {"action": "save"})
+    conflict = await client.post(url, data=mine | {text_field(mine_page, 1): "Mine: because.", "action": "save"})
+    keep_mine = dict.fromkeys(re.findall(r'name="(choice:[^"]+)"', conflict.text), "mine")
+
+    resolved = await client.post(url, data=form_dict(conflict) | keep_mine | {"action": "resolve"})
+
+    assert resolved.status_code == 200
+    assert "choice:" not in resolved.text
+    draft = await draft_of(client, editor)
+    assert ([s["heading"] for s in draft["sections"]], texts(draft)) == (
+        [None, "Why"],
+        ["Intro paragraph.", "Mine: because."],
+    )
 
 
 async def test_publish_from_an_older_version_merges_then_publishes(client, signed_in, other, editor):

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import pytest
+
 from cms.core.article import ArticleInput, to_document
 from cms.core.merge import Conflict, Draft, merge, merge_order
 
@@ -371,3 +373,69 @@ def test_an_order_chosen_mine_takes_my_order():
     merged = merge(base, theirs, mine, {"sections/order": "mine"})
 
     assert [s[0] for s in plain(merged)[5]] == ["a", "c", "b"]
+
+
+THREE = draft(section("intro", ("p1", "1.")), section("why", ("p2", "2."), ("p3", "3.")), section("end", ("p4", "4.")))
+WHY_DELETED = draft(section("intro", ("p1", "One.")), section("end", ("p4", "4.")))
+WHY_CHANGED = draft(
+    section("intro", ("p1", "1.")),
+    section("why", ("p2", "Two."), ("n", "New."), ("p3", "3."), heading="Why?"),
+    section("end", ("p4", "4.")),
+)
+WHY_KEPT = [
+    ("intro", "intro", None, [("p1", "One.")]),
+    ("why", "why", "Why?", [("p2", "Two."), ("n", "New."), ("p3", "3.")]),
+    ("end", "end", None, [("p4", "4.")]),
+]
+WHY_GONE = [("intro", "intro", None, [("p1", "One.")]), ("end", "end", None, [("p4", "4.")])]
+
+
+@pytest.mark.parametrize(
+    ("theirs", "mine", "chosen", "sections"),
+    [
+        (WHY_DELETED, WHY_CHANGED, "mine", WHY_KEPT),
+        (WHY_DELETED, WHY_CHANGED, "theirs", WHY_GONE),
+        (WHY_CHANGED, WHY_DELETED, "theirs", WHY_KEPT),
+        (WHY_CHANGED, WHY_DELETED, "mine", WHY_GONE),
+    ],
+    ids=["deleted-by-theirs-kept", "deleted-by-theirs-deleted", "deleted-by-mine-kept", "deleted-by-mine-deleted"],
+)
+def test_a_section_deleted_on_one_side_and_changed_on_the_other_takes_the_chosen_side_in_place(
+    theirs: Draft, mine: Draft, chosen: str, sections: list
+):
+    assert plain(merge(THREE, theirs, mine, {"sections/why": chosen}))[5] == sections
+
+
+P2_DELETED = draft(section("intro", ("p1", "1.")), section("why", ("p3", "3.")), section("end", ("p4", "Four.")))
+P2_CHANGED = draft(section("intro", ("p1", "1.")), section("why", ("p2", "Two."), ("p3", "3.")),
+                   section("end", ("p4", "4.")))  # fmt: skip
+P2_KEPT = [("why", "why", None, [("p2", "Two."), ("p3", "3.")]), ("end", "end", None, [("p4", "Four.")])]
+P2_GONE = [("why", "why", None, [("p3", "3.")]), ("end", "end", None, [("p4", "Four.")])]
+
+
+@pytest.mark.parametrize(
+    ("theirs", "mine", "chosen", "sections"),
+    [
+        (P2_DELETED, P2_CHANGED, "mine", P2_KEPT),
+        (P2_DELETED, P2_CHANGED, "theirs", P2_GONE),
+        (P2_CHANGED, P2_DELETED, "theirs", P2_KEPT),
+        (P2_CHANGED, P2_DELETED, "mine", P2_GONE),
+    ],
+    ids=["deleted-by-theirs-kept", "deleted-by-theirs-deleted", "deleted-by-mine-kept", "deleted-by-mine-deleted"],
+)
+def test_a_block_deleted_on_one_side_and_changed_on_the_other_takes_the_chosen_side_in_place(
+    theirs: Draft, mine: Draft, chosen: str, sections: list
+):
+    assert plain(merge(THREE, theirs, mine, {"sections/why/blocks/p2": chosen}))[5][1:] == sections
+
+
+def test_a_section_kept_by_choice_leaves_a_block_the_deleting_side_moved_out_where_it_was_moved():
+    theirs = draft(section("intro", ("p1", "1."), ("p2", "2.")), section("end", ("p4", "4.")))
+
+    merged = merge(THREE, theirs, WHY_CHANGED, {"sections/why": "mine"})
+
+    assert plain(merged)[5] == [
+        ("intro", "intro", None, [("p1", "1."), ("p2", "Two.")]),
+        ("why", "why", "Why?", [("n", "New."), ("p3", "3.")]),
+        ("end", "end", None, [("p4", "4.")]),
+    ]
