@@ -2,10 +2,9 @@
 between, show both versions and let the person choose. Every change goes through the services the API uses.
 """
 
-import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +22,6 @@ from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraf
 from cms.core.markdown_in import parse_markdown
 from cms.core.merge import Conflict as MergeUnit
 from cms.core.numbers import MAX_VERSION, whole_number
-from cms.core.render import markdown as markdown_format
 from cms.services import catalogue, changes, drafts, publishing, revisions
 from cms.services.sessions import Session
 from cms.web.admin import differences
@@ -55,71 +53,6 @@ DONE = {
     "restored": "Restored: that version is the draft again, as a new version.",
     "deleted": "Deleted.",
 }
-_FORM_FIELDS = ("title", "slug", "tags", "summary", "body", "author", "etag")  # the Revisions page's text
-
-
-def body_markdown(article: Article) -> str:
-    """The article as Markdown without its `# title` line: the Title field holds that."""
-    return markdown_format.article(article).decode().partition("\n")[2].lstrip("\n")
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the editor's form holds: text exactly as typed, and the tag of the draft it started from."""
-
-    title: str = ""
-    slug: str = ""
-    tags: str = ""
-    summary: str = ""
-    body: str = ""
-    author: str = ""
-    etag: str = ""
-
-    @classmethod
-    def of(cls, article: Article, tag: str) -> "Draft":
-        tags = ", ".join(article.tags)
-        summary, author = article.summary or "", article.author or ""
-        return cls(article.title, article.slug, tags, summary, body_markdown(article), author, tag)
-
-    @classmethod
-    def from_form(cls, form: FormData | dict[str, str]) -> "Draft":
-        values = {name: str(form.get(name, "")).replace("\r\n", "\n") for name in _FORM_FIELDS}
-        return cls(**values)
-
-    def tag_list(self) -> list[str]:
-        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
-
-    def source(self) -> str:
-        """The Markdown input of the API: front matter from the fields (JSON strings are YAML), then the Body."""
-        meta: dict[str, Any] = {"title": self.title}
-        meta |= {"slug": self.slug.strip()} if self.slug.strip() else {}
-        meta |= {"tags": self.tag_list()} if self.tag_list() else {}
-        meta |= {"summary": self.summary} if self.summary.strip() else {}
-        meta |= {"author": self.author} if self.author.strip() else {}
-        front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
-        return f"---\n{front}\n---\n{self.body}"
-
-    def to_input(self) -> ArticleInput:
-        return parse_markdown(self.source())
-
-    def lines(self) -> list[str]:
-        head = [f"Title: {self.title}", f"Slug: {self.slug}", f"Tags: {', '.join(self.tag_list())}"]
-        return [*head, f"Summary: {self.summary}", "", *self.body.rstrip("\n").split("\n")]
-
-    def same_text(self, other: "Draft") -> bool:
-        return self.lines() == other.lines()
-
-
-def line_diff(mine: list[str], theirs: list[str]) -> list[tuple[str, str]]:
-    """Every line, marked '-' when only `mine` has it, '+' when only `theirs` has it (difflib's opcodes)."""
-    marked: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
-        if op == "equal":
-            marked += [(" ", line) for line in mine[a1:a2]]
-            continue
-        marked += [("-", line) for line in mine[a1:a2]]
-        marked += [("+", line) for line in theirs[b1:b2]]
-    return marked
 
 
 _TOP_FIELDS = ("title", "slug", "tags", "summary", "author", "publish_at")
