@@ -19,6 +19,7 @@ from typing import Literal
 
 from cms.core.article import Document, Section
 from cms.core.blocks import (
+    BLOCK_LABELS,
     Block,
     Callout,
     Code,
@@ -38,12 +39,6 @@ from cms.core.spans import Span
 Op = Literal["equal", "insert", "delete"]
 Unit = Literal["field", "section", "block"]
 Kind = Literal["added", "removed", "moved", "changed", "moved and changed"]
-
-BLOCK_NAMES = {
-    "paragraph": "Paragraph", "heading": "Heading", "list": "List", "quote": "Quote", "code": "Code",
-    "image": "Image", "embed": "Embed", "callout": "Callout", "divider": "Divider", "table": "Table", "html": "HTML",
-}  # fmt: skip
-"""A block type as people read it (the name of its group on the editor's page)."""
 
 FIELD_NAMES = {"title": "Title", "summary": "Summary", "tags": "Tags", "author": "Author"}
 
@@ -327,7 +322,7 @@ def _block_change(key: str, then: Item | None, now: Item | None, moved: bool, wh
     if kind is None:
         return None
     retyped = old is not None and new is not None and old.type != new.type
-    name = BLOCK_NAMES[(new or old).type]  # type: ignore[union-attr]  # one of them is there
+    name = BLOCK_LABELS[(new or old).type]  # type: ignore[union-attr]  # one of them is there
     return Change("block", name, kind, key, where, words(block_text(old, retyped), block_text(new, retyped)))
 
 
@@ -344,7 +339,7 @@ def block_text(block: Block | None, with_type: bool = False) -> str:
     lines; with `with_type`, its type's name first (when a block's type changed)."""
     if block is None:
         return ""
-    lines = [BLOCK_NAMES[block.type]] if with_type else []
+    lines = [BLOCK_LABELS[block.type]] if with_type else []
     return "\n".join([*lines, *_block_lines(block)])
 
 

@@ -176,6 +176,11 @@ BLOCK_TYPES: tuple[type[_Block], ...] = (
     Table,
     Html,
 )
+BLOCK_LABELS = {
+    "paragraph": "Paragraph", "heading": "Heading", "list": "List", "quote": "Quote", "code": "Code",
+    "image": "Image", "embed": "Embed", "callout": "Callout", "divider": "Divider", "table": "Table", "html": "HTML",
+}  # fmt: skip
+"""Each block type as people read it, in BLOCK_TYPES' order: the editor's groups and the Revisions page's changes."""
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:

@@ -8,7 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cms.core.article import Document
-from cms.core.article_diff import BLOCK_NAMES, WORD_BUDGET, Change, Piece, block_text, diff, trimmed, words
+from cms.core.article_diff import WORD_BUDGET, Change, Piece, block_text, diff, trimmed, words
+from cms.core.blocks import BLOCK_LABELS, BLOCK_TYPES
 
 Json = dict[str, Any]
 
@@ -194,7 +195,8 @@ def test_every_block_type_reads_as_its_text_then_its_attributes(block: Json, tex
 
 
 def test_every_block_type_has_the_name_the_editor_gives_its_group():
-    assert list(BLOCK_NAMES.values()) == [
+    assert list(BLOCK_LABELS) == [model.model_fields["type"].annotation.__args__[0] for model in BLOCK_TYPES]  # type: ignore[union-attr]
+    assert list(BLOCK_LABELS.values()) == [
         "Paragraph", "Heading", "List", "Quote", "Code", "Image", "Embed", "Callout", "Divider", "Table", "HTML",
     ]  # fmt: skip
 

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from cms.core import article_diff
 from cms.core.article import Article, Document
 from cms.core.article_diff import Change, Piece
-from cms.core.blocks import Block
+from cms.core.blocks import BLOCK_LABELS, Block
 from cms.core.merge import Conflict
 
 
@@ -76,7 +76,7 @@ def _label(parts: list[str], conflict: Conflict, names: dict[str, str]) -> str:
     if parts[3] == "order":
         return f"Order of blocks in {where}"
     value = conflict.theirs or conflict.mine or {}
-    return f"{article_diff.BLOCK_NAMES.get(value.get('type', ''), 'Block')} in {where}"
+    return f"{BLOCK_LABELS.get(value.get('type', ''), 'Block')} in {where}"
 
 
 def _text(value: Any) -> str:

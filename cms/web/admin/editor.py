@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cms.core.article import Article, ArticleInput, Document, to_document
-from cms.core.blocks import error_list
+from cms.core.blocks import BLOCK_LABELS, error_list
 from cms.core.errors import Conflict, InvalidContent, Moved, NotFound, StaleDraft
 from cms.core.markdown_in import parse_markdown
 from cms.core.merge import Conflict as MergeUnit
@@ -30,7 +30,6 @@ from cms.web.admin.session import signed_in
 from cms.web.admin.structured import (
     FIELDS,
     SPANS_HINT,
-    TYPE_LABEL,
     ArticleForm,
     FormErrors,
     SectionForm,
@@ -182,8 +181,8 @@ async def editor_page(
     holds changes not saved yet (after arranging without JavaScript, or a refused Save)."""
     context: dict[str, Any] = {
         "is_new": slug is None, "form": form, "form_action": "/admin/articles/new",
-        "upload_action": "/admin/articles/new/upload", "fields": FIELDS, "types": TYPE_LABEL,
-        "templates": [replace(new_block(kind), key="__KEY__") for kind in TYPE_LABEL],
+        "upload_action": "/admin/articles/new/upload", "fields": FIELDS, "types": BLOCK_LABELS,
+        "templates": [replace(new_block(kind), key="__KEY__") for kind in BLOCK_LABELS],
         "new_section": SectionForm("__KEY__", "", "", ""), "spans_hint": SPANS_HINT, "unsaved": status != 200,
         "base_version": _version_of(form.etag) or 0, "errors": {},
     }  # fmt: skip

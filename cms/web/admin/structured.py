@@ -21,14 +21,11 @@ from typing import Any
 
 from cms.core import inline
 from cms.core.article import Article, ArticleInput, Document
+from cms.core.blocks import BLOCK_LABELS
 
 Json = dict[str, Any]
 
-TYPE_LABEL = {
-    "paragraph": "Paragraph", "heading": "Heading", "list": "List", "quote": "Quote", "code": "Code",
-    "image": "Image", "embed": "Embed", "callout": "Callout", "divider": "Divider", "table": "Table", "html": "HTML",
-}  # fmt: skip
-TYPES = tuple(TYPE_LABEL)
+TYPES = tuple(BLOCK_LABELS)
 
 
 @dataclass(frozen=True)
@@ -221,7 +218,7 @@ class BlockForm:
 
     @property
     def label(self) -> str:
-        return TYPE_LABEL.get(self.type, self.type)
+        return BLOCK_LABELS.get(self.type, self.type)
 
     @property
     def fields(self) -> tuple[Field, ...]:
