@@ -18,7 +18,10 @@ block as a whole, by id; the order of the sections; the order of each section's 
   value instead of being a conflict (a field, a heading or anchor, a block, an order). A section or block deleted
   on one side and changed on the other, chosen from the side that kept it, comes back after the one it follows
   there, as that side has it (a section with the other side's changes to its blocks where they do not conflict);
-  chosen from the side that deleted it, it is gone (a section with its blocks).
+  chosen from the side that deleted it, it is gone (a section with its blocks; a block the other side had moved
+  into it goes back where it was). A block moved to different places goes where the chosen side put it; an anchor
+  clash takes the chosen side's anchors. Choosing one side for every conflict always settles a merge, unless a
+  limit is broken (tests/core/test_merge_properties.py).
 """
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -98,6 +101,7 @@ def merge(base: Draft, theirs: Draft, mine: Draft, choices: Mapping[str, str] | 
     if merger.conflicts:
         return merger.conflicts
     merged = {**fields, "sections": sections}
+    _settle_anchor_clashes(sections, sides, choices)
     if clashes := _anchor_clashes(sections, sides):
         return clashes
     try:
@@ -131,19 +135,20 @@ class _Side:
         for block_id in self.block_ids[section_id]:
             self.blocks[block_id], self.homes[block_id] = base.blocks[block_id], section_id
 
-    def drop(self, section_id: str, other: "_Side") -> None:
-        """The section gone with the blocks in it that the other side does not keep elsewhere."""
+    def drop(self, section_id: str, other: "_Side", base: "_Side") -> None:
+        """The section gone with the blocks in it that the other side does not keep elsewhere. A block that this
+        side moved into it from a section it still has goes back there, as the base places it (with this side's
+        edit): the move's destination is gone, and the block must not be left nowhere."""
         del self.sections[section_id]
         self.section_ids.remove(section_id)
-        for block_id in list(self.block_ids[section_id]):
+        for block_id in self.block_ids.pop(section_id):
             if block_id not in other.blocks:
-                self.forget(block_id)
-        del self.block_ids[section_id]
-
-    def forget(self, block_id: str) -> None:
-        """A block gone from this side."""
-        self.block_ids[self.homes.pop(block_id)].remove(block_id)
-        del self.blocks[block_id]
+                del self.blocks[block_id], self.homes[block_id]
+                continue
+            home = base.homes.get(block_id)
+            if home is not None and home in self.block_ids:
+                self.block_ids[home] = _put_back(block_id, base.block_ids[home], self.block_ids[home])
+                self.homes[block_id] = home
 
     def section_fields(self, section_id: str) -> dict[str, Any] | _Absent:
         section = self.sections.get(section_id)
@@ -220,16 +225,36 @@ class _Merger:
             )
 
     def placed(self, sections: list[dict[str, Any]], blocks: dict[str, BaseModel]) -> None:
-        """Every kept block sits in exactly one place; a block both sides moved to different places is a conflict."""
+        """Every kept block sits in exactly one place. A block both sides moved to different places, or one left
+        with no place, is a conflict; a choice on it puts it where the chosen side has it."""
         places: dict[str, int] = dict.fromkeys(blocks, 0)
         for section in sections:
             for block in section["blocks"]:
                 places[block.id] += 1
         for block_id, count in places.items():
-            if count != 1:
-                path = f"sections/{_home(block_id, self.base, self.theirs, self.mine)}/blocks/{block_id}"
-                values = (_value(side.blocks.get(block_id, ABSENT)) for side in (self.base, self.theirs, self.mine))
-                self.conflicts.append(Conflict(path, *values))
+            if count == 1:
+                continue
+            path = f"sections/{_home(block_id, self.base, self.theirs, self.mine)}/blocks/{block_id}"
+            if path in self.choices and self._place(block_id, self.choices[path], sections, blocks[block_id]):
+                continue
+            values = (_value(side.blocks.get(block_id, ABSENT)) for side in (self.base, self.theirs, self.mine))
+            self.conflicts.append(Conflict(path, *values))
+
+    def _place(self, block_id: str, choice: str, sections: list[dict[str, Any]], block: BaseModel) -> bool:
+        """The block only where the chosen side has it (else where the other side has it, when the chosen side's
+        section is gone), after the block it follows there. False when neither place is in the merged article."""
+        merged = {section["id"]: section for section in sections}
+        places = [(side.homes.get(block_id, ""), side) for side in _sides(choice, self.theirs, self.mine)]
+        found = [(home, side) for home, side in places if home in merged and block_id in side.block_ids.get(home, [])]
+        if not found:
+            return False
+        home, side = found[0]
+        for section in sections:
+            section["blocks"] = [other for other in section["blocks"] if other.id != block_id]
+        ids = _put_back(block_id, side.block_ids[home], [other.id for other in merged[home]["blocks"]])
+        by_id = {other.id: other for other in merged[home]["blocks"]} | {block_id: block}
+        merged[home]["blocks"] = [by_id[other] for other in ids]
+        return True
 
     def blocks(self) -> dict[str, BaseModel]:
         """Every block's merged value by id, wherever it sits (deleted ones and those in conflict left out)."""
@@ -263,7 +288,7 @@ def _resolve_deletions(
             other.restore(section_id, base)
             sections[section_id] = chosen
         else:
-            other.drop(section_id, chosen)
+            other.drop(section_id, chosen, base)
     for block_id, home in base.homes.items():
         chosen, other = _sides(choices.get(f"sections/{home}/blocks/{block_id}"), theirs, mine)
         if block_id in chosen.blocks and block_id not in other.blocks:  # (chosen deleted: the unit's choice does)
@@ -319,6 +344,29 @@ def _section_content(side: _Side, section_id: str) -> tuple[Any, ...]:
     section: Section = side.sections[section_id]
     block_ids = side.block_ids[section_id]
     return section.heading, section.anchor, block_ids, [side.blocks[block_id] for block_id in block_ids]
+
+
+def _settle_anchor_clashes(
+    sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _Side], choices: Mapping[str, str]
+) -> None:
+    """A choice on an anchor clash (named at the later section): that section takes the chosen side's anchor; when
+    the chosen side gives it the clashing anchor, the earlier section takes the chosen side's anchor instead."""
+    _, theirs, mine = sides
+    taken = {section["anchor"] for section in sections}
+    holders: dict[str, dict[str, Any]] = {}
+    for section in sections:
+        anchor = section["anchor"]
+        earlier = holders.setdefault(anchor, section)
+        choice = choices.get(f"sections/{section['id']}/anchor")
+        if earlier is section or choice is None:
+            continue
+        chosen = mine if choice == "mine" else theirs
+        for giving_up, keeping in ((section, earlier), (earlier, section)):
+            value = _field(chosen, giving_up["id"], "anchor")
+            if value is not ABSENT and value not in taken:
+                giving_up["anchor"], holders[value], holders[anchor] = value, giving_up, keeping
+                taken.add(value)
+                break
 
 
 def _anchor_clashes(sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _Side]) -> list[Conflict]:

@@ -439,3 +439,57 @@ def test_a_section_kept_by_choice_leaves_a_block_the_deleting_side_moved_out_whe
         ("why", "why", "Why?", [("n", "New."), ("p3", "3.")]),
         ("end", "end", None, [("p4", "4.")]),
     ]
+
+
+@pytest.mark.parametrize("deleter", ["theirs", "mine"])
+def test_a_section_deleted_by_choice_leaves_a_block_the_other_side_moved_into_it_where_it_was(deleter: str):
+    deleted = draft(section("intro", ("p1", "1.")), section("end", ("p4", "4.")))  # "why" gone, p2 and p3 with it
+    moved_in = draft(
+        section("intro"), section("why", ("p2", "2."), ("p3", "3."), ("p1", "One.")), section("end", ("p4", "4."))
+    )
+    theirs, mine = (deleted, moved_in) if deleter == "theirs" else (moved_in, deleted)
+
+    merged = merge(THREE, theirs, mine, {"sections/why": deleter})
+
+    assert plain(merged)[5] == [("intro", "intro", None, [("p1", "One.")]), ("end", "end", None, [("p4", "4.")])]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "intro", "end"),
+    [("theirs", [("p1", "1."), ("p2", "2.")], [("p4", "4.")]), ("mine", [("p1", "1.")], [("p4", "4."), ("p2", "2.")])],
+)
+def test_a_block_moved_to_different_sections_on_each_side_goes_where_the_chosen_side_put_it(chosen, intro, end):
+    theirs = draft(
+        section("intro", ("p1", "1."), ("p2", "2.")), section("why", ("p3", "3.")), section("end", ("p4", "4."))
+    )
+    mine = draft(
+        section("intro", ("p1", "1.")), section("why", ("p3", "3.")), section("end", ("p4", "4."), ("p2", "2."))
+    )
+    assert [c.path for c in merge(THREE, theirs, mine)] == ["sections/why/blocks/p2"]  # type: ignore[union-attr]
+
+    merged = merge(THREE, theirs, mine, {"sections/why/blocks/p2": chosen})
+
+    assert plain(merged)[5] == [
+        ("intro", "intro", None, intro), ("why", "why", None, [("p3", "3.")]), ("end", "end", None, end),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("chosen", "anchors"), [("theirs", ["intro", "a", "end"]), ("mine", ["intro", "why", "a"])], ids=["theirs", "mine"]
+)
+def test_an_anchor_clash_chosen_gives_the_anchor_to_the_section_the_chosen_side_gave_it(chosen, anchors):
+    theirs = draft(
+        section("intro", ("p1", "1.")),
+        section("why", ("p2", "2."), ("p3", "3."), anchor="a"),
+        section("end", ("p4", "4.")),
+    )
+    mine = draft(
+        section("intro", ("p1", "1.")),
+        section("why", ("p2", "2."), ("p3", "3.")),
+        section("end", ("p4", "4."), anchor="a"),
+    )
+    assert [c.path for c in merge(THREE, theirs, mine)] == ["sections/end/anchor"]  # type: ignore[union-attr]
+
+    merged = merge(THREE, theirs, mine, {"sections/end/anchor": chosen})
+
+    assert [s[1] for s in plain(merged)[5]] == anchors
