@@ -89,6 +89,17 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
             raise
 
 
+@contextlib.asynccontextmanager
+async def snapshot() -> AsyncIterator[None]:
+    """A read-only transaction whose reads all see the database as it was at its first read, whatever is written
+    meanwhile (a backup must not hold half of a save): REPEATABLE READ on PostgreSQL; on SQLite (WAL) every
+    transaction reads one snapshot already. It holds the process's one SQLite connection: for the CLI."""
+    async with transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            await connection.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 class Taken(Exception):
     """A write would repeat a value that must be unique (a slug in a locale, an email): the caller says which."""
 

@@ -40,6 +40,7 @@ from cms.services.backup.archive import (
     WebhookRecord,
 )
 from cms.storage import backup as rows
+from cms.storage import db
 from cms.storage import events as log
 from cms.storage.media import MediaStore
 
@@ -56,10 +57,12 @@ async def export_archive(
     partial = out.with_name(out.name + ".partial")
     try:
         with tempfile.TemporaryDirectory(prefix="cms-export-") as spool:
-            records = await _spool_records(Path(spool), default_locale, include_secrets)
+            async with db.snapshot():  # the records and the event log's position of one moment
+                records = await _spool_records(Path(spool), default_locale, include_secrets)
+                events_through = await log.latest()
             media_total = sum(asset.bytes for asset in _read_lines(records[ASSETS].path, AssetRecord))
             progress.start(f"exporting to {out}", media_total + sum(r.size for r in records.values()))
-            manifest = await _write_tar(partial, store, records, include_secrets, await log.latest(), progress)
+            manifest = await _write_tar(partial, store, records, include_secrets, events_through, progress)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
