@@ -1,8 +1,9 @@
 """The editor's form as a browser sends it: read from the page's HTML by the rules browsers follow.
 
-A text box's value loses its line breaks, a text area's first line break right after its tag is not part of its
-value, a checkbox is sent only when checked, a select sends its selected option (else its first); buttons, files
-and what is inside a <template> are not sent. The HTML parser of the standard library does the parsing.
+Fields outside the form that name it in their `form` attribute are the form's too. A text box's value loses its
+line breaks, a text area's first line break right after its tag is not part of its value, a checkbox or radio
+button is sent only when checked, a select sends its selected option (else its first); buttons, files and what is
+inside a <template> are not sent. The HTML parser of the standard library does the parsing.
 """
 
 from html.parser import HTMLParser
@@ -29,11 +30,12 @@ class _FormReader(HTMLParser):
         if tag == "form" and (a.get("id") == self.form_id or "data-keep-text" in a):
             self.depth = 1
             return
-        if not self.depth or self.in_template:
+        owned = self.depth or a.get("form") == self.form_id  # inside it, or given to it by its form attribute
+        if not owned or self.in_template:
             return
         name = a.get("name", "")
         if tag == "input" and name and a.get("type", "text") not in ("file", "submit", "button"):
-            if a.get("type") == "checkbox":
+            if a.get("type") in ("checkbox", "radio"):
                 if "checked" in a:
                     self.pairs.append((name, a.get("value", "on")))
             else:

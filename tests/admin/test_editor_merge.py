@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from tests.admin.conftest import PASSWORD, csrf_of
 from tests.admin.page_form import form_dict
-from tests.admin.test_editor import new_article, text_field
+from tests.admin.test_editor import BODY, new_article, text_field
 
 Form = dict[str, str]
 
@@ -211,3 +211,34 @@ async def test_a_save_with_nothing_typed_from_an_older_version_makes_no_version(
 
     assert answer.headers["location"] == f"{url}?done=unchanged"
     assert (await draft_of(client, editor))["version"] == 2
+
+
+async def test_choices_made_earlier_are_kept_when_they_bring_out_another_conflict(client, signed_in, other, editor):
+    url = await new_article(client, body=BODY + "\n## End\n\nThe end.\n")
+    mine_page, mine = await opened(client, url)
+    theirs_page, theirs = await opened(other, url)
+    intro, why, end = (mine[name.replace(".anchor", ".id")] for name in mine if name.endswith(".anchor"))
+    anchor_of = {section: name for name in mine if name.endswith(".anchor") for section in [mine[name[:-6] + "id"]]}
+    delete_why = re.findall(r'name="action" value="(delete-section:[^"]+)"', theirs_page.text)[1]
+    deleted = await other.post(url, data=theirs | {anchor_of[end]: "a", "action": delete_why})
+    await other.post(url, data=form_dict(deleted) | {"action": "save"})
+    first = await client.post(
+        url, data=mine | {anchor_of[intro]: "a", text_field(mine_page, 1): "Mine: because.", "action": "save"}
+    )
+    keep_why = dict.fromkeys(re.findall(r'name="(choice:[^"]+)" value="mine"', first.text), "mine")
+    assert [path for path in keep_why if not path.startswith(f"choice:sections/{why}")] == []
+
+    second = await client.post(url, data=form_dict(first) | keep_why | {"action": "resolve"})
+    clash = sorted(set(re.findall(r'type="radio" form="editor" name="(choice:[^"]+)"', second.text)))
+    assert (second.status_code, clash) == (409, [f"choice:sections/{end}/anchor"])
+    assert f"Your {len(keep_why)} earlier choices are kept and saved with these." in second.text
+    resolved = await client.post(url, data=form_dict(second) | {clash[0]: "theirs", "action": "resolve"})
+
+    assert resolved.status_code == 200, (
+        {k: v for k, v in form_dict(second).items() if "choice" in k},
+        "earlier" in second.text,
+    )
+    draft = await draft_of(client, editor)
+    assert [(s["anchor"], texts({"sections": [s]})) for s in draft["sections"]] == [
+        ("intro", ["Intro paragraph."]), ("why", ["Mine: because."]), ("a", ["The end."]),
+    ]  # fmt: skip

@@ -399,7 +399,14 @@ async def _save_merging(
     their_version = whole_number(str(form.get("their_version", "")), MAX_VERSION)
     saved = await drafts.save_merging(slug, locale, base_version, new, session.user.email, choices, their_version)
     if isinstance(saved, list):
-        return await _conflicts(request, session, slug, locale, mine, new, saved, then)
+        # Choices made against the draft still current stand, and travel with the page: a choice can bring out a
+        # conflict that the first one hid (an anchor clash, say), and the next Save must not forget it.
+        kept = choices if their_version == current.version else {}
+        earlier = [
+            (path, side, str(form.get(f"label:{path}", path)), str(form.get(f"mine:{path}", "")))
+            for path, side in kept.items()
+        ]
+        return await _conflicts(request, session, slug, locale, mine, new, saved, then, earlier)
     tag = drafts.draft_tag(saved.id, saved.version)
     if then in ("publish", "schedule"):
         await publishing.publish(saved.slug, locale, [tag], at=at)
@@ -448,7 +455,9 @@ async def _conflicts(
     new: ArticleInput,
     conflicts: list[MergeUnit],
     then: str,
+    earlier: list[tuple[str, str, str, str]],
 ) -> Response:
+    """The conflicts page. `earlier`: the choices already made (path, side, label, the text typed), kept."""
     current, _ = await drafts.read(slug, locale)
     latest = (await revisions.history(slug, locale, 1, None)).items[0]
     who = latest.token_name or "Somebody"
@@ -461,6 +470,7 @@ async def _conflicts(
     return await editor_page(
         request, session, mine, slug=slug, locale=locale, status=409, alert=alert, conflicts=units,
         their_version=current.version, then=then, their_who=latest.token_name, their_when=_when(latest.created_at),
+        earlier_choices=[choice for choice in earlier if choice[0] not in {unit.path for unit in conflicts}],
     )  # fmt: skip
 
 
