@@ -1,4 +1,5 @@
-"""Bad input gets a clear problem+json and changes nothing: 400, 413, 415, 422 with paths; never a 5xx."""
+"""Bad input gets a clear problem+json and changes nothing: 400, 412, 413, 415, 422 with paths; never a 5xx, merging
+writes (`Prefer: merge`) included."""
 
 import json
 
@@ -242,3 +243,60 @@ async def test_an_if_match_version_beyond_any_draft_answers_412_and_changes_noth
     assert response.status_code == 412
     assert response.headers["etag"] == article.headers["etag"]
     assert await _stored(client, editor) == before
+
+
+PREFERS = st.sampled_from(["merge", "MERGE", "merge, return=minimal", "merge;x=1", "respond-async", "merge=1", ""])
+TAGS = st.sampled_from(["old", "current", "bogus", "huge", "other-id", "star", "weak-old"])
+EDITS = st.lists(
+    st.sampled_from(["title", "heading", "anchor", "text", "delete-block", "delete-section", "add-block", "tags"]),
+    max_size=3,
+)
+
+
+def edited(draft: dict, edits: list[str]) -> bytes:
+    """The fixture's first version with some edits, as a client that read it would send it back."""
+    body = {name: draft[name] for name in ("title", "slug", "tags", "summary", "author", "sections")}
+    section = body["sections"][0]
+    for edit in edits:
+        match edit:
+            case "title" | "tags":
+                body[edit] = "Mine" if edit == "title" else ["mine"]
+            case "heading" | "anchor":
+                section[edit] = "mine" if section else None
+            case "text" if section["blocks"]:
+                section["blocks"][0]["spans"] = "mine"
+            case "delete-block" if section["blocks"]:
+                del section["blocks"][0]
+            case "add-block":
+                section["blocks"].append({"type": "paragraph", "spans": "added"})
+            case "delete-section":
+                body["sections"] = []
+    return json.dumps(body).encode()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES | EDITS, write=WRITES, prefer=PREFERS, tag=TAGS)
+async def test_generated_merging_writes_never_answer_5xx_and_change_nothing_unless_they_succeed(
+    client, editor, article, body, write, prefer, tag
+):
+    method, path, content_type = write
+    old = article.headers["etag"]
+    draft = await client.get("/api/v1/articles/hello?preview=true", headers=editor)
+    if draft.json()["version"] == 1:  # somebody saved since the first version: merging has work to do
+        theirs = draft.json() | {"title": "Theirs", "sections": [draft.json()["sections"][0] | {"heading": "Theirs"}]}
+        saved = await client.put("/api/v1/articles/hello", json=theirs, headers=editor | {"If-Match": old})
+        assert saved.status_code == 200, saved.text
+    current = (await client.get("/api/v1/articles/hello?preview=true", headers=editor)).headers["etag"]
+    uid = article.json()["id"]
+    if_match = {"old": old, "current": current, "bogus": '"nope"', "huge": f'"{uid}.{"9" * 40}"',
+                "other-id": f'"{"0" * 32}.1"', "star": "*", "weak-old": f"W/{old}"}[tag]  # fmt: skip
+    before = await _stored(client, editor)
+    headers = editor | {"If-Match": if_match, "Content-Type": content_type, "Prefer": prefer}
+    content = edited(article.json(), body) if isinstance(body, list) else body
+
+    response = await client.request(method, path, content=content, headers=headers)
+
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400 and path != "/api/v1/articles":
+        assert response.headers["content-type"] == "application/problem+json"
+        assert await _stored(client, editor) == before
