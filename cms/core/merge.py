@@ -19,9 +19,10 @@ block as a whole, by id; the order of the sections; the order of each section's 
   on one side and changed on the other, chosen from the side that kept it, comes back after the one it follows
   there, as that side has it (a section with the other side's changes to its blocks where they do not conflict);
   chosen from the side that deleted it, it is gone (a section with its blocks; a block the other side had moved
-  into it goes back where it was). A block moved to different places goes where the chosen side put it; an anchor
-  clash takes the chosen side's anchors. Choosing one side for every conflict always settles a merge, unless a
-  limit is broken (tests/core/test_merge_properties.py).
+  into it goes back where it was). A block moved to different places goes where the chosen side put it (at the end
+  of the article when that section is gone too); an anchor clash takes the chosen side's anchors (a section that
+  side has not got takes one made from its heading). Choosing one side for every conflict always settles a
+  merge, unless a limit is broken (tests/core/test_merge_properties.py).
 """
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -71,12 +72,14 @@ class Draft:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A unit both sides changed differently: `path` names it, the others are its values (None when absent)."""
+    """A unit both sides changed differently: `path` names it, the others are its values (None when absent). Or
+    the merged article breaks a limit although neither side does: `limit` says which, the values are None."""
 
     path: str
     base: Any
     theirs: Any
     mine: Any
+    limit: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "base": self.base, "theirs": self.theirs, "mine": self.mine}
@@ -107,7 +110,7 @@ def merge(base: Draft, theirs: Draft, mine: Draft, choices: Mapping[str, str] | 
     try:
         article = ArticleInput.model_validate(merged)
     except ValidationError as exc:
-        return [Conflict(error["path"], None, None, None) for error in error_list(exc)]
+        return [Conflict(error["path"], None, None, None, error["message"]) for error in error_list(exc)]
     return Draft(merged["slug"], to_document(article))
 
 
@@ -235,26 +238,32 @@ class _Merger:
             if count == 1:
                 continue
             path = f"sections/{_home(block_id, self.base, self.theirs, self.mine)}/blocks/{block_id}"
-            if path in self.choices and self._place(block_id, self.choices[path], sections, blocks[block_id]):
+            if path in self.choices:
+                self._place(block_id, self.choices[path], sections, blocks[block_id])
                 continue
             values = (_value(side.blocks.get(block_id, ABSENT)) for side in (self.base, self.theirs, self.mine))
             self.conflicts.append(Conflict(path, *values))
 
-    def _place(self, block_id: str, choice: str, sections: list[dict[str, Any]], block: BaseModel) -> bool:
+    def _place(self, block_id: str, choice: str, sections: list[dict[str, Any]], block: BaseModel) -> None:
         """The block only where the chosen side has it (else where the other side has it, when the chosen side's
-        section is gone), after the block it follows there. False when neither place is in the merged article."""
+        section is gone), after the block it follows there; when neither section is in the merged article, at the
+        end of its last section (kept: the person chose a side's block, not its deletion)."""
         merged = {section["id"]: section for section in sections}
         places = [(side.homes.get(block_id, ""), side) for side in _sides(choice, self.theirs, self.mine)]
         found = [(home, side) for home, side in places if home in merged and block_id in side.block_ids.get(home, [])]
-        if not found:
-            return False
-        home, side = found[0]
         for section in sections:
             section["blocks"] = [other for other in section["blocks"] if other.id != block_id]
-        ids = _put_back(block_id, side.block_ids[home], [other.id for other in merged[home]["blocks"]])
-        by_id = {other.id: other for other in merged[home]["blocks"]} | {block_id: block}
-        merged[home]["blocks"] = [by_id[other] for other in ids]
-        return True
+        if found:
+            home, side = found[0]
+            target, follows = merged[home], side.block_ids[home]
+        elif sections:
+            target = sections[-1]
+            follows = [*(other.id for other in target["blocks"]), block_id]
+        else:
+            return  # no section is left to hold it: both sides deleted every one it was in
+        ids = _put_back(block_id, follows, [other.id for other in target["blocks"]])
+        by_id = {other.id: other for other in target["blocks"]} | {block_id: block}
+        target["blocks"] = [by_id[other] for other in ids]
 
     def blocks(self) -> dict[str, BaseModel]:
         """Every block's merged value by id, wherever it sits (deleted ones and those in conflict left out)."""
@@ -350,7 +359,8 @@ def _settle_anchor_clashes(
     sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _Side], choices: Mapping[str, str]
 ) -> None:
     """A choice on an anchor clash (named at the later section): that section takes the chosen side's anchor; when
-    the chosen side gives it the clashing anchor, the earlier section takes the chosen side's anchor instead."""
+    the chosen side gives it the clashing anchor, the earlier section takes the chosen side's anchor instead, or,
+    when the chosen side has not got that section, one made from its heading."""
     _, theirs, mine = sides
     taken = {section["anchor"] for section in sections}
     holders: dict[str, dict[str, Any]] = {}
@@ -367,6 +377,10 @@ def _settle_anchor_clashes(
                 giving_up["anchor"], holders[value], holders[anchor] = value, giving_up, keeping
                 taken.add(value)
                 break
+        else:  # the chosen side has not got one of the two (the other side added it): its anchor is made anew
+            giving_up, keeping = (section, earlier) if section["id"] not in chosen.sections else (earlier, section)
+            if giving_up["id"] not in chosen.sections:
+                giving_up["anchor"], holders[anchor] = None, keeping  # from its heading, as for a new section
 
 
 def _anchor_clashes(sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _Side]) -> list[Conflict]:
@@ -376,7 +390,7 @@ def _anchor_clashes(sections: list[dict[str, Any]], sides: tuple[_Side, _Side, _
     seen: set[str] = set()
     clashes = []
     for section in sections:
-        if section["anchor"] in seen:
+        if section["anchor"] is not None and section["anchor"] in seen:
             sid = section["id"]
             values = (_field(side, sid, "anchor") for side in (base, theirs, mine))
             clashes.append(Conflict(f"sections/{sid}/anchor", *map(_value, values)))

@@ -242,3 +242,28 @@ async def test_choices_made_earlier_are_kept_when_they_bring_out_another_conflic
     assert [(s["anchor"], texts({"sections": [s]})) for s in draft["sections"]] == [
         ("intro", ["Intro paragraph."]), ("why", ["Mine: because."]), ("a", ["The end."]),
     ]  # fmt: skip
+
+
+async def test_a_merge_that_breaks_a_limit_says_which_and_offers_no_choice(client, signed_in, other, editor):
+    sections = [{"heading": f"Part {n}", "blocks": []} for n in range(199)]  # one short of the 200 allowed
+    created = await client.post("/api/v1/articles", json={"title": "Hello", "sections": sections}, headers=editor)
+    assert created.status_code == 201, created.text
+    url = "/admin/articles/hello/edit"
+    added = {}
+    for browser, heading in ((other, "Theirs"), (client, "Mine")):  # each adds a section: 200 each, 201 together
+        _, form = await opened(browser, url)
+        added[heading] = form_dict(await browser.post(url, data=form | {"action": "add-section"}))
+    saved = {}
+    for browser, heading in ((other, "Theirs"), (client, "Mine")):
+        new = [name for name in added[heading] if name.endswith(".heading")][-1]
+        saved[heading] = await browser.post(url, data=added[heading] | {new: heading, "action": "save"})
+    refused = saved["Mine"]
+
+    assert (saved["Theirs"].status_code, refused.status_code) == (303, 409)
+    assert (
+        "<legend>The article as merged</legend> <p>Your version and theirs are each fine, but together they break a"
+        " limit (sections: List should have at most 200 items after validation, not 201), and no choice settles that."
+        " Change your text below, removing some of what you added, then save.</p>" in " ".join(refused.text.split())
+    )
+    assert ("choice:" in refused.text, 'value="resolve" id="resolve">Save</button>' in refused.text) == (False, True)
+    assert (await draft_of(client, editor))["version"] == 2

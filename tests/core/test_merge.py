@@ -339,7 +339,9 @@ def test_a_merge_that_breaks_a_limit_of_the_model_is_a_conflict_naming_where():
 
     merged = merge(base, theirs, mine)
 
-    assert merged == [Conflict("sections", None, None, None)]
+    assert merged == [
+        Conflict("sections", None, None, None, "List should have at most 200 items after validation, not 201")
+    ]
 
 
 # --- choices: the editor's page resolving conflicts unit by unit ---
@@ -493,3 +495,24 @@ def test_an_anchor_clash_chosen_gives_the_anchor_to_the_section_the_chosen_side_
     merged = merge(THREE, theirs, mine, {"sections/end/anchor": chosen})
 
     assert [s[1] for s in plain(merged)[5]] == anchors
+
+
+def test_an_anchor_clash_chosen_from_the_side_without_the_other_section_gives_that_one_an_anchor_of_its_heading():
+    theirs = draft(section("added", anchor="a", heading="Added"), *THREE.as_input().model_dump()["sections"])
+    mine = draft(section("intro", ("p1", "1."), anchor="a"), *THREE.as_input().model_dump()["sections"][1:])
+    assert [c.path for c in merge(THREE, theirs, mine)] == ["sections/intro/anchor"]  # type: ignore[union-attr]
+
+    merged = merge(THREE, theirs, mine, {"sections/intro/anchor": "mine"})
+
+    assert [s[1] for s in plain(merged)[5]] == ["added", "a", "why", "end"]
+
+
+def test_a_chosen_block_whose_sections_are_all_gone_is_kept_at_the_end_of_the_article():
+    theirs = draft(section("intro", ("p2", "2."), ("p1", "1.")), section("end", ("p4", "4.")))  # p2 moved, why gone
+    mine = draft(section("why", ("p2", "2."), ("p3", "3.")), section("end", ("p4", "4.")))  # intro gone
+    first = merge(THREE, theirs, mine, {"sections/intro": "mine"})
+    assert [c.path for c in first] == ["sections/why/blocks/p2"]  # type: ignore[union-attr]
+
+    merged = merge(THREE, theirs, mine, {"sections/intro": "mine", "sections/why/blocks/p2": "mine"})
+
+    assert plain(merged)[5] == [("end", "end", None, [("p4", "4."), ("p2", "2.")])]

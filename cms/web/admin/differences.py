@@ -37,6 +37,7 @@ class Unit:
     label: str
     theirs: tuple[Piece, ...]
     mine: tuple[Piece, ...]
+    limit: str = ""  # not a unit: the merged article breaks this limit, which no choice settles
 
 
 _BLOCK = TypeAdapter(Block)
@@ -58,12 +59,15 @@ def conflict_units(conflicts: list[Conflict], theirs: Document, mine: Document) 
                 _label(parts, conflict, names),
                 tuple(p for p in pieces if p.op != "insert"),
                 tuple(p for p in pieces if p.op != "delete"),
+                conflict.limit,
             )
         )
     return units
 
 
 def _label(parts: list[str], conflict: Conflict, names: dict[str, str]) -> str:
+    if conflict.limit:
+        return "The article as merged"
     if parts[0] != "sections" or len(parts) < 2:
         return article_diff.FIELD_NAMES.get(parts[0], parts[0].capitalize())
     if parts[1] == "order":
