@@ -434,6 +434,28 @@ def user_create(
         print(secret)
 
 
+@user_app.command("password")
+def user_password(
+    email: Annotated[str, typer.Option("--email", help="The person whose password is set.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin instead of generating one.")
+    ] = False,
+) -> None:
+    """Set a new password (after a restore without secrets, or a forgotten one); the person's sessions end. A
+    generated password is printed once, alone on the last line of stdout."""
+    settings = _settings()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user, secret = _run(settings, lambda: users.set_password(email, password))
+    except (InvalidContent, CMSError) as exc:
+        err.print(f"[red]{_reason(exc)}[/] (e.g. cms user password --email ada@example.org)")
+        raise typer.Exit(2) from None
+    err.print(f"user {user.email!r} has a new password; their sessions have ended")
+    if password is None:
+        err.print("the password is shown once:")
+        print(secret)
+
+
 @user_app.command("list")
 def user_list() -> None:
     """Every person: email, role, and whether they are disabled."""

@@ -92,6 +92,20 @@ async def create(email: str, role: str, password: str | None = None) -> tuple[Us
     return info(user), password
 
 
+async def set_password(email: str, password: str | None = None) -> tuple[UserInfo, str]:
+    """A new password for a person (generated when not given), as after a restore without secrets or a forgotten
+    one; every session they have ends. NotFound when nobody has the email."""
+    password = new_password() if password is None else password
+    address = normal_email(email)
+    user = await users.by_email(address)
+    if user is None:
+        raise NotFound(f"no user has email {address!r}: see 'cms user list'")
+    _checked(address, user.role, password)
+    await users.set_password_hash(user.id, await asyncio.to_thread(_HASHER.hash, password))
+    await users.end_sessions_of(user.id)
+    return info(user), password
+
+
 async def everyone() -> list[UserInfo]:
     return [info(user) for user in await users.everyone()]
 

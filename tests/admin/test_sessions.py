@@ -280,6 +280,16 @@ async def test_a_disabled_person_is_signed_out_at_once(client, signed_in):
     assert (await client.get("/admin")).status_code == 303
 
 
+async def test_a_new_password_signs_the_person_out_and_only_it_signs_in(client, signed_in, sign_in):
+    assert (await client.get("/admin")).status_code == 200
+
+    await users.set_password(signed_in, "a new password after all")
+
+    assert (await client.get("/admin")).status_code == 303
+    assert (await sign_in(signed_in)).status_code == 200  # the old password: the form again, with its error
+    assert (await sign_in(signed_in, "a new password after all")).status_code == 303
+
+
 async def test_a_bearer_token_still_works_on_the_api(client, editor):
     answer = await client.post("/api/v1/articles", json={"title": "By token"}, headers=editor)
 

@@ -276,6 +276,22 @@ def test_without_secrets_restored_people_and_tokens_are_refused(source, target, 
     assert authenticated.status_code == 401
 
 
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_a_person_restored_without_secrets_signs_in_again_after_cms_user_password(source, target, built, tmp_path):
+    archive = tmp_path / "site.tar"
+    ok(cms(built[source].site, "export", "--out", str(archive)))
+    new = "a new password after the restore"
+
+    with empty_site(target, tmp_path / "target") as restored:
+        ok(cms(restored, "import", str(archive)))
+        reset = ok(cms(restored, "user", "password", "--email", "ada@example.org", "--password-stdin", stdin=new))
+        with served(restored, tmp_path / "b.log") as http:
+            signed_in = [_sign_in(http, "ada@example.org", password).status_code for password in (PASSWORD, new)]
+
+    assert reset.stderr == "user 'ada@example.org' has a new password; their sessions have ended\n"
+    assert signed_in == [200, 303]  # the old password is refused, the new one signs in
+
+
 def _sign_in(http: httpx.Client, email: str, password: str) -> httpx.Response:
     form = http.get("/admin/sign-in")
     return http.post("/admin/sign-in", data={"csrf": csrf_of(form), "email": email, "password": password})

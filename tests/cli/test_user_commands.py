@@ -1,4 +1,4 @@
-"""`cms user create / list / disable`, run as a user runs them."""
+"""`cms user create / password / list / disable`, run as a user runs them."""
 
 import os
 import subprocess
@@ -57,3 +57,34 @@ def test_user_list_and_disable(tmp_path):
 
     assert disabled.returncode == 0, disabled.stderr
     assert listed.stdout == "ed@example.org\teditor\tdisabled\n"
+
+
+def test_user_password_prints_a_generated_password_alone_on_the_last_line(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+    cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
+
+    result = cms("user", "password", "--email", "Ed@Example.org", database=database)
+
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()[-1]) == 24
+    assert result.stderr == (
+        "user 'ed@example.org' has a new password; their sessions have ended\nthe password is shown once:\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "stdin", "message"),
+    [
+        ("nobody@example.org", None, "no user has email 'nobody@example.org': see 'cms user list'"),
+        ("ed@example.org", "too short\n", "password: the password is too short (9 characters): use at least 12"),
+    ],
+)
+def test_user_password_for_nobody_or_too_short_fails_with_the_fix(tmp_path, email, stdin, message):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+    cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
+    args = ("--password-stdin",) if stdin else ()
+
+    result = cms("user", "password", "--email", email, *args, database=database, stdin=stdin)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert message in result.stderr
