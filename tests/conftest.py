@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import hypothesis
 import pytest
 from asgi_lifespan import LifespanManager
 from tortoise import connections
@@ -27,6 +28,11 @@ from cms.web.app import Application, create_app
 from tests.media import media_fields
 
 PG_URL = os.environ.get("CMS_TEST_DATABASE_URL", "")
+
+# CI runs the property tests on the same examples every time (`.ci/run` sets CMS_TEST_HYPOTHESIS_PROFILE=ci), so that
+# a gate never fails on an example no one has seen; runs by hand explore new ones.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("CMS_TEST_HYPOTHESIS_PROFILE", "default"))
 TABLES = (
     "site",
     "article",
