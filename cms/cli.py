@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
@@ -277,18 +277,11 @@ def export_command(
 
 
 def _export_articles(settings: Settings, out: Path | None) -> None:
-    async def write(stream: IO[bytes]) -> int:
-        count = 0
-        async for line in transfer.export_lines():
-            stream.write(line)
-            count += 1
-        return count
-
     if out is None:
-        count = _run(settings, lambda: write(sys.stdout.buffer))
+        count = _run(settings, lambda: transfer.export_articles(sys.stdout.buffer))
     else:
         with out.open("wb") as stream:
-            count = _run(settings, lambda: write(stream))
+            count = _run(settings, lambda: transfer.export_articles(stream))
     err.print(f"exported {count} article(s)")
 
 
