@@ -82,7 +82,8 @@ class Conflict:
     limit: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": self.path, "base": self.base, "theirs": self.theirs, "mine": self.mine}
+        unit = {"path": self.path, "base": self.base, "theirs": self.theirs, "mine": self.mine}
+        return unit | ({"limit": self.limit} if self.limit else {})
 
 
 def merge(base: Draft, theirs: Draft, mine: Draft, choices: Mapping[str, str] | None = None) -> Draft | list[Conflict]:

@@ -38,6 +38,11 @@ class MergeConflictUnit(BaseModel):
     base: Any = Field(description="Its value in the version the write started from.")
     theirs: Any = Field(description="Its value in the current draft.")
     mine: Any = Field(description="Its value in the write.")
+    limit: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only when no unit is at fault but the merged article breaks a limit that neither side breaks "
+        "(more than 200 sections, say): which, at `path`; the three values are then null.",
+    )
 
 
 class Problem(BaseModel):

@@ -106,6 +106,30 @@ async def test_a_block_deleted_on_one_side_and_changed_on_the_other_answers_409(
     assert [(c["path"], c["theirs"]) for c in response.json()["conflicts"]] == [("sections/s/blocks/p1", None)]
 
 
+async def test_a_merge_that_breaks_a_limit_answers_409_naming_the_limit_and_saves_nothing(client, editor):
+    article, etag = await _article(client, editor, blocks=499)  # a section holds at most 500 blocks
+
+    def plus(block_id):
+        body = _with_text(article, "p0", "0.")
+        body["sections"][0]["blocks"].append(paragraph(block_id, "One more."))
+        return body
+
+    theirs = await client.put("/api/v1/articles/hello", json=plus("t"), headers=editor | {"If-Match": etag})
+    before = await _history(client, editor)
+    response = await client.put("/api/v1/articles/hello", json=plus("m"), headers=editor | MERGE | {"If-Match": etag})
+
+    assert (theirs.status_code, response.status_code) == (200, 409)
+    limit = "List should have at most 500 items after validation, not 501"
+    assert response.json()["detail"] == (
+        f"this write merged with a save since its If-Match breaks a limit (sections/0/blocks: {limit}), so nothing"
+        f' was saved: resolve each conflict and send the result with If-Match: "{article["id"]}.2"'
+    )
+    assert response.json()["conflicts"] == [
+        {"path": "sections/0/blocks", "base": None, "theirs": None, "mine": None, "limit": limit}
+    ]
+    assert await _history(client, editor) == before == (2, 2, 2)
+
+
 async def test_blocks_added_on_both_sides_are_both_kept(client, editor):
     article, etag = await _article(client, editor, blocks=2)
     theirs, mine = _with_text(article, "p0", "0."), _with_text(article, "p0", "0.")

@@ -101,12 +101,15 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
         return ProblemResponse(status, detail, headers={"ETag": current})
     if isinstance(exc, MergeConflict):
         conflicts = [conflict.as_json() for conflict in exc.conflicts]
-        paths = ", ".join(conflict.path for conflict in exc.conflicts)
+        paths = ", ".join(conflict.path for conflict in exc.conflicts if not conflict.limit)
+        limits = "; ".join(f"{conflict.path}: {conflict.limit}" for conflict in exc.conflicts if conflict.limit)
         current = quoted_etag(draft_tag(exc.article_uid, exc.current_version))
         detail = (
-            f"both this write and a save since its If-Match changed {paths} differently, so nothing was saved: "
-            f"resolve each conflict and send the result with If-Match: {current}"
+            f"both this write and a save since its If-Match changed {paths} differently"
+            if paths
+            else f"this write merged with a save since its If-Match breaks a limit ({limits})"
         )
+        detail += f", so nothing was saved: resolve each conflict and send the result with If-Match: {current}"
         return ProblemResponse(status, detail, {"ETag": current}, type=MERGE_CONFLICT, conflicts=conflicts)
     if isinstance(exc, Busy):
         return ProblemResponse(status, str(exc), headers={"Retry-After": "1"})
