@@ -469,5 +469,17 @@ def user_disable(email: Annotated[str, typer.Option("--email", help="The person 
     err.print(f"user {user.email!r} is disabled and signed out")
 
 
+@user_app.command("enable")
+def user_enable(email: Annotated[str, typer.Option("--email", help="The person to enable.")]) -> None:
+    """A disabled person can sign in again, with the password they had."""
+    settings = _settings()
+    try:
+        user = _run(settings, lambda: users.enable(email))
+    except CMSError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    err.print(f"user {user.email!r} is enabled and can sign in")
+
+
 def main() -> None:
     app()

@@ -118,10 +118,19 @@ async def get(user_id: int) -> UserInfo | None:
 async def disable(email: str) -> UserInfo:
     """The person can no longer sign in, and every session they have ends now."""
     address = normal_email(email)
-    user = await users.disable(address)
+    user = await users.set_disabled(address, True)
     if user is None:
         raise NotFound(f"no user has email {address!r}: see 'cms user list'")
     await users.end_sessions_of(user.id)
+    return info(user)
+
+
+async def enable(email: str) -> UserInfo:
+    """A disabled person can sign in again, with the password they had."""
+    address = normal_email(email)
+    user = await users.set_disabled(address, False)
+    if user is None:
+        raise NotFound(f"no user has email {address!r}: see 'cms user list'")
     return info(user)
 
 

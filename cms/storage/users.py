@@ -51,9 +51,9 @@ async def by_email(email: str) -> UserRecord | None:
     return None if user is None else _record(user)
 
 
-async def disable(email: str) -> UserRecord | None:
-    """The person with this email, disabled now; None when nobody has it."""
-    if await User.filter(email=email).update(disabled=True) == 0:
+async def set_disabled(email: str, disabled: bool) -> UserRecord | None:
+    """The person with this email, disabled or enabled now; None when nobody has it."""
+    if await User.filter(email=email).update(disabled=disabled) == 0:
         return None
     return _record(await User.get(email=email))
 

@@ -1,4 +1,4 @@
-"""`cms user create / password / list / disable`, run as a user runs them."""
+"""`cms user create / password / list / disable / enable`, run as a user runs them."""
 
 import os
 import subprocess
@@ -57,6 +57,20 @@ def test_user_list_and_disable(tmp_path):
 
     assert disabled.returncode == 0, disabled.stderr
     assert listed.stdout == "ed@example.org\teditor\tdisabled\n"
+
+
+def test_user_enable_undoes_disable(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+    cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
+    cms("user", "disable", "--email", "ed@example.org", database=database)
+
+    enabled = cms("user", "enable", "--email", "ed@example.org", database=database)
+    listed = cms("user", "list", database=database)
+    nobody = cms("user", "enable", "--email", "nobody@example.org", database=database)
+
+    assert (enabled.returncode, enabled.stderr) == (0, "user 'ed@example.org' is enabled and can sign in\n")
+    assert listed.stdout == "ed@example.org\teditor\tactive\n"
+    assert (nobody.returncode, nobody.stderr) == (2, "no user has email 'nobody@example.org': see 'cms user list'\n")
 
 
 def test_user_password_prints_a_generated_password_alone_on_the_last_line(tmp_path):

@@ -1,4 +1,4 @@
-"""Admins only: API tokens (create, revoke) and the people who sign in (create, disable)."""
+"""Admins only: API tokens (create, revoke) and the people who sign in (create, disable; `cms user` does the rest)."""
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
