@@ -207,6 +207,7 @@ async def test_the_admin_forms_refuse_a_wrong_csrf_token(client, person, sign_in
 
     hook = "/admin/webhooks/" + "0" * 32
     routes = ["/admin/tokens", "/admin/tokens/" + "0" * 32 + "/revoke", "/admin/users", "/admin/users/disable"]
+    routes += ["/admin/users/enable", "/admin/users/password"]
     routes += [
         "/admin/webhooks",
         f"{hook}/enable",

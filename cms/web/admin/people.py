@@ -1,4 +1,4 @@
-"""Admins only: API tokens (create, revoke) and the people who sign in (create, disable; `cms user` does the rest)."""
+"""Admins only: API tokens (create, revoke) and the people who sign in (create, new password, disable, enable)."""
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -70,6 +70,25 @@ async def user_disable(request: Request, session: Session) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@signed_in("admin")
+async def user_enable(request: Request, session: Session) -> Response:
+    try:
+        await users.enable(str((await request.form()).get("email", "")))
+    except NotFound as exc:
+        return await _users_page(request, session, 404, email="", alert=reasons(exc))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@signed_in("admin")
+async def user_password(request: Request, session: Session) -> Response:
+    """A generated password, shown once (as after a restore without secrets, or a forgotten one)."""
+    try:
+        changed, password = await users.set_password(str((await request.form()).get("email", "")))
+    except NotFound as exc:
+        return await _users_page(request, session, 404, email="", alert=reasons(exc))
+    return await _users_page(request, session, email="", changed=changed, password=password)
+
+
 routes = [
     Route("/admin/tokens", token_list, methods=["GET"]),
     Route("/admin/tokens", token_create, methods=["POST"]),
@@ -77,4 +96,6 @@ routes = [
     Route("/admin/users", user_list, methods=["GET"]),
     Route("/admin/users", user_create, methods=["POST"]),
     Route("/admin/users/disable", user_disable, methods=["POST"]),
+    Route("/admin/users/enable", user_enable, methods=["POST"]),
+    Route("/admin/users/password", user_password, methods=["POST"]),
 ]
