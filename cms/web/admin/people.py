@@ -1,5 +1,7 @@
 """Admins only: API tokens (create, revoke) and the people who sign in (create, new password, disable, enable)."""
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -61,22 +63,23 @@ async def user_create(request: Request, session: Session) -> Response:
     return await _users_page(request, session, 201, email="", created=created, password=password)
 
 
-@signed_in("admin")
-async def user_disable(request: Request, session: Session) -> Response:
+async def _by_email(request: Request, session: Session, change: Callable[[str], Awaitable[object]]) -> Response:
+    """Disable or enable the person the form names; back to the Users page."""
     try:
-        await users.disable(str((await request.form()).get("email", "")))
+        await change(str((await request.form()).get("email", "")))
     except NotFound as exc:
         return await _users_page(request, session, 404, email="", alert=reasons(exc))
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@signed_in("admin")
+async def user_disable(request: Request, session: Session) -> Response:
+    return await _by_email(request, session, users.disable)
 
 
 @signed_in("admin")
 async def user_enable(request: Request, session: Session) -> Response:
-    try:
-        await users.enable(str((await request.form()).get("email", "")))
-    except NotFound as exc:
-        return await _users_page(request, session, 404, email="", alert=reasons(exc))
-    return RedirectResponse("/admin/users", status_code=303)
+    return await _by_email(request, session, users.enable)
 
 
 @signed_in("admin")
