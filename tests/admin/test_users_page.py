@@ -52,3 +52,15 @@ async def test_a_new_password_or_enable_for_nobody_answers_404_and_says_so(clien
 
         assert answer.status_code == 404
         assert "no user has email &#39;no@example.org&#39;: see &#39;cms user list&#39;" in answer.text
+
+
+async def test_an_editor_cannot_give_a_new_password_or_enable(client, person, signed_in):
+    admin = await person("admin", "ada@example.org")
+    page = await client.get("/admin")  # the articles, for the CSRF token of the session
+
+    for action in ("password", "enable"):
+        answer = await client.post(f"/admin/users/{action}", data={"csrf": csrf_of(page), "email": admin})
+
+        assert answer.status_code == 403, answer.text
+        assert "editor@example.org has the editor role: this page is for admins" in answer.text
+    assert (await users.authenticate(admin, PASSWORD)).email == admin
