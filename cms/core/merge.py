@@ -248,7 +248,7 @@ class _Merger:
     def _place(self, block_id: str, choice: str, sections: list[dict[str, Any]], block: BaseModel) -> None:
         """The block only where the chosen side has it (else where the other side has it, when the chosen side's
         section is gone), after the block it follows there; when neither section is in the merged article, at the
-        end of its last section (kept: the person chose a side's block, not its deletion)."""
+        end of the article's last section (kept: the person chose a side's block, not its deletion)."""
         merged = {section["id"]: section for section in sections}
         places = [(side.homes.get(block_id, ""), side) for side in _sides(choice, self.theirs, self.mine)]
         found = [(home, side) for home, side in places if home in merged and block_id in side.block_ids.get(home, [])]
