@@ -74,6 +74,11 @@ class Edit:
                 blocks.insert(0 if after is None else 1 + [b["id"] for b in blocks].index(after), block)
             case "delete-section":
                 body["sections"] = [s for s in body["sections"] if s["id"] != self.target]
+            case "move-section":
+                moved = section_of(body, self.target)
+                body["sections"].remove(moved)
+                ids = [s["id"] for s in body["sections"]]
+                body["sections"].insert(0 if self.value is None else 1 + ids.index(self.value), moved)
             case "add-section":
                 ids = [s["id"] for s in body["sections"]]
                 at = 0 if self.value is None else 1 + ids.index(self.value)
@@ -97,6 +102,10 @@ class Edit:
                 into, after = self.value
                 keys = {("order", block_home(base, self.target)[0]["id"]), ("order", into), ("block", self.target)}
                 return keys | ({("block", after)} if after else set())
+            case "move-section":
+                return {("sections-order",), ("section", self.target)} | (
+                    {("section", self.value)} if self.value else set()
+                )
             case "delete-section":
                 section = section_of(base, self.target)
                 inside = {("block", b["id"]) for b in section["blocks"]}
@@ -126,6 +135,7 @@ def edits(draw: st.DrawFn, body: Body, tag: str) -> Edit:
     kinds = ["field", "add-section"] + (["heading", "anchor", "add-block", "delete-section"] if sections else [])
     kinds += ["block", "delete-block", "move-block"] if blocks else []
     kinds += ["move-across"] if blocks and len(sections) > 1 else []
+    kinds += ["move-section"] if len(sections) > 1 else []
     kind = draw(st.sampled_from(kinds))
     new_id = f"{tag}{draw(st.integers(0, 10**6))}"
     if kind == "field":
@@ -153,6 +163,9 @@ def edits(draw: st.DrawFn, body: Body, tag: str) -> Edit:
         return Edit(kind, section, draw(st.none() | st.sampled_from(inside)) if inside else None, new_id)
     if kind == "delete-section":
         return Edit(kind, draw(st.sampled_from(sections)))
+    if kind == "move-section":
+        moved = draw(st.sampled_from(sections))
+        return Edit(kind, moved, draw(st.none() | st.sampled_from([s for s in sections if s != moved])))
     return Edit(kind, None, draw(st.none() | st.sampled_from(sections)) if sections else None, new_id)
 
 
