@@ -105,6 +105,22 @@ async def test_every_block_saved_unchanged_leaves_the_draft_and_its_version_as_t
     assert await versions(client, editor, "every-block") == 1
 
 
+async def test_an_anchor_cleared_where_the_heading_makes_the_same_one_is_no_change(client, editor, signed_in):
+    article = await create(client, editor, {"title": "Derived", "sections": [{"heading": "Why it helps"}]})
+    page = await client.get(f"/admin/articles/{article['slug']}/edit")
+    anchor = next(name for name in form_dict(page) if name.endswith(".anchor"))
+    assert form_dict(page)[anchor] == "why-it-helps"
+
+    answer = await save(client, page, **{anchor: ""})
+
+    assert (answer.status_code, answer.headers["location"]) == (
+        303,
+        f"/admin/articles/{article['slug']}/edit?done=unchanged",
+    )
+    assert content(await draft(client, editor, article["slug"])) == content(article)
+    assert await versions(client, editor, article["slug"]) == 1
+
+
 async def test_a_title_only_save_keeps_custom_anchors(client, editor, every_block):
     page = await client.get("/admin/articles/every-block/edit")
 

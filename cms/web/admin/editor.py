@@ -304,18 +304,14 @@ async def _base(slug: str, locale: str, etag: str, current: Article) -> Document
 
 def _same(new: ArticleInput, base: Document, slug: str) -> bool:
     """True when `new` is the version the form started from (`base`), with the article's slug `slug` as it is."""
-    if (new.slug or slug) != slug:
-        return False
-    then = ArticleInput.model_validate(base.model_dump(mode="json"))
-    return new.model_dump(exclude={"slug"}) == then.model_dump(exclude={"slug"})
+    return (new.slug or slug) == slug and to_document(new) == base
 
 
 def unchanged(new: ArticleInput, current: Article) -> bool:
-    """True when saving `new` would store exactly the current draft: then no new version is made."""
-    if (new.slug or current.slug) != current.slug:
-        return False
-    then = ArticleInput.model_validate(current.model_dump(mode="json", include=set(Document.model_fields)))
-    return new.model_dump(exclude={"slug"}) == then.model_dump(exclude={"slug"})
+    """True when saving `new` would store exactly the current draft: then no new version is made. Compared as
+    stored, so an anchor left empty where the heading makes the same one is no change."""
+    then = Document.model_validate(current.model_dump(include=set(Document.model_fields)), strict=False)
+    return _same(new, then, current.slug)
 
 
 @signed_in("write", keeps_text=True)
