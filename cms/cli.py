@@ -444,6 +444,8 @@ def user_password(
         err.print(f"[red]{_reason(exc)}[/] (e.g. cms user password --email ada@example.org)")
         raise typer.Exit(2) from None
     err.print(f"user {user.email!r} has a new password; their sessions have ended")
+    if user.disabled:
+        err.print(f"they are disabled: cms user enable --email {user.email} lets them sign in")
     if password is None:
         err.print("the password is shown once:")
         print(secret)

@@ -73,6 +73,17 @@ def test_user_enable_undoes_disable(tmp_path):
     assert (nobody.returncode, nobody.stderr) == (2, "no user has email 'nobody@example.org': see 'cms user list'\n")
 
 
+def test_user_password_for_a_disabled_person_says_how_to_enable_them(tmp_path):
+    database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
+    cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
+    cms("user", "disable", "--email", "ed@example.org", database=database)
+
+    result = cms("user", "password", "--email", "ed@example.org", database=database)
+
+    assert result.returncode == 0, result.stderr
+    assert "they are disabled: cms user enable --email ed@example.org lets them sign in\n" in result.stderr
+
+
 def test_user_password_prints_a_generated_password_alone_on_the_last_line(tmp_path):
     database = f"sqlite://{tmp_path / 'cms.sqlite3'}"
     cms("user", "create", "--email", "ed@example.org", "--role", "editor", database=database)
