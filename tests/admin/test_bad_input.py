@@ -1,4 +1,10 @@
-"""Hostile input to the page's forms and paths: an error shown on the page or a problem+json, never a 500."""
+"""Hostile input to the page's forms and paths: an error shown on the page or a problem+json, never a 500; generated
+editor forms (any fields, actions, stale or not) included."""
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.admin.conftest import csrf_of
 from tests.admin.test_editor import form_of, new_article
@@ -106,3 +112,39 @@ async def test_hostile_ids_and_cursors_on_the_webhook_and_token_pages_are_error_
     for cursor in HOSTILE_NUMBERS:
         older = await client.get(f"/admin/webhooks/{some_id}", params={"cursor": cursor})
         assert (cursor[:8], older.status_code) == (cursor[:8], 400)
+
+
+FIELD_NAMES = st.sampled_from(
+    ["title", "slug", "layout", "etag", "their_version", "then", "publish_at", "markdown", "paste_into",
+     "choice:title", "choice:sections/order", "choice:sections/x/blocks/y", "label:title", "mine:title", "new_kind"]
+)  # fmt: skip
+ACTIONS = st.sampled_from(
+    ["save", "resolve", "publish", "schedule", "unpublish", "delete", "paste", "add-section", "add-block:s1",
+     "move-up:b1", "move-down:zz", "delete-section:nope", "delete-block:", "add-block:", "", "nonsense"]
+)  # fmt: skip
+NUMBERS = itertools.count()
+VALUES = st.text(max_size=30) | st.sampled_from(["mine", "theirs", "9" * 40, "-1", "s1=b1,b2 s2=", "=,=", "x.1"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=st.dictionaries(FIELD_NAMES, VALUES, max_size=5), action=st.just("resolve") | ACTIONS, stale=st.booleans()
+)
+async def test_generated_editor_forms_never_answer_5xx_and_change_nothing_unless_saved(
+    client, editor, signed_in, changes, action, stale
+):
+    url = await new_article(client, title=f"Hello {next(NUMBERS)}")  # each example its own article
+    page = await client.get(url)
+    api = f"/api/v1/articles/{url.split('/')[3]}?preview=true"
+    if stale:  # somebody saved since the page was made: the Save merges, or lists conflicts
+        draft = (await client.get(api, headers=editor)).json()
+        body = {name: draft[name] for name in ("title", "slug", "sections")} | {"summary": "Theirs."}
+        tag = {"If-Match": f'"{draft["id"]}.{draft["version"]}"'}
+        assert (await client.put(api.partition("?")[0], json=body, headers=editor | tag)).status_code == 200
+    before = (await client.get(api, headers=editor)).content
+
+    answer = await client.post(page.url.path, data=form_of(page, **changes, action=action))
+
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        assert (await client.get(api, headers=editor)).content == before
